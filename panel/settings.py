@@ -1,0 +1,236 @@
+"""Settings: one typed, frozen object read once at start-up.
+
+Sources, later ones winning: the defaults below, an optional TOML file (`panel --config FILE`, keys are the
+setting names in lower case without the `PANEL_` prefix), then `PANEL_*` environment variables. Every
+problem is collected and reported together so a bad deployment fails at start with one clear message.
+The table `SPECS` is also what `panel settings` prints and what the README's settings table mirrors.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+TWILIO_API_BASE = "https://api.twilio.com"
+
+
+class SettingsError(ValueError):
+    """Raised with every invalid setting listed, one per line."""
+
+
+def _text(value: Any) -> str:
+    return str(value).strip()
+
+
+def _integer(value: Any) -> int:
+    if isinstance(value, bool):
+        raise ValueError("expected a whole number")
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        raise ValueError("expected a whole number") from None
+
+
+def _number(value: Any) -> float:
+    try:
+        return float(str(value).strip())
+    except ValueError:
+        raise ValueError("expected a number") from None
+
+
+def _choice(*allowed: str) -> Callable[[Any], str]:
+    def parse(value: Any) -> str:
+        text = str(value).strip().lower()
+        if text not in allowed:
+            raise ValueError(f"expected one of {', '.join(allowed)}")
+        return text
+
+    return parse
+
+
+def _url(value: Any) -> str:
+    text = str(value).strip().rstrip("/")
+    if not text:
+        return ""
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError("expected an absolute http:// or https:// URL")
+    return text
+
+
+def _host_port(value: Any) -> str:
+    text = str(value).strip()
+    if not text or text.lower() == "off":
+        return ""
+    host, sep, port = text.rpartition(":")
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError("expected HOST:PORT, for example 127.0.0.1:8025, or 'off'")
+    return text
+
+
+def _clock_range(value: Any) -> str:
+    text = str(value).strip()
+    if not text or text.lower() == "off":
+        return ""
+    try:
+        start, end = text.split("-")
+        for part in (start, end):
+            hours, minutes = part.split(":")
+            if not (0 <= int(hours) < 24 and 0 <= int(minutes) < 60):
+                raise ValueError
+    except ValueError:
+        raise ValueError("expected HH:MM-HH:MM, for example 08:00-20:00, or 'off'") from None
+    return text
+
+
+@dataclass(frozen=True)
+class Spec:
+    name: str
+    default: Any
+    parse: Callable[[Any], Any]
+    meaning: str
+
+    @property
+    def env(self) -> str:
+        return "PANEL_" + self.name.upper()
+
+
+SPECS: tuple[Spec, ...] = (
+    Spec("host", "127.0.0.1", _text, "Address the web server listens on."),
+    Spec("port", 8080, _integer, "Port the web server listens on."),
+    Spec("database", "./panel.db", _text, "Path of the SQLite database file (created if missing)."),
+    Spec("public_url", "", _url,
+         "Public base URL, used in SMS links and to check webhook signatures behind a proxy. "
+         "Empty: http://HOST:PORT."),
+    Spec("secret_key", "", _text,
+         "Key for signing CSRF and form tokens. Empty: a random key is generated once and kept in the database."),
+    Spec("language", "sv", _choice("sv", "en"), "Default language of the pages: sv or en."),
+    Spec("municipality", "Exempelby kommun", _text, "Name of the municipality shown on every page."),
+    Spec("max_request_bytes", 10 * 1024 * 1024, _integer, "Largest accepted request body in bytes."),
+    Spec("log_level", "info", _choice("debug", "info", "warning", "error"), "Logging level."),
+    Spec("sms_backend", "console", _choice("console", "twilio"),
+         "Where SMS go: console (stored and shown on the staff outbox page) or twilio."),
+    Spec("sms_rate_per_second", 10.0, _number, "Most SMS the dispatcher sends per second."),
+    Spec("sms_quiet_hours", "20:00-08:00", _clock_range,
+         "Hours (Europe/Stockholm) when non-urgent SMS wait; 'off' sends at any hour."),
+    Spec("sms_price_per_segment", 0.45, _number, "Price of one SMS segment in SEK, for cost estimates."),
+    Spec("twilio_account_sid", "", _text, "Twilio account SID (AC...)."),
+    Spec("twilio_auth_token", "", _text, "Twilio auth token; also the key of webhook signatures."),
+    Spec("twilio_from", "", _text, "Sender: a phone number in E.164 or an alphanumeric sender ID."),
+    Spec("twilio_messaging_service_sid", "", _text, "Twilio Messaging Service SID (MG...), used instead of a sender."),
+    Spec("twilio_api_base", TWILIO_API_BASE, _url,
+         "Base URL of the Twilio REST API; point it at a fake or staging server."),
+    Spec("smtp_listen", "", _host_port, "HOST:PORT of the inbound e-mail receiver; empty or 'off' disables it."),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Field order and defaults come from SPECS; build one with `load_settings`."""
+
+    host: str
+    port: int
+    database: str
+    public_url: str
+    secret_key: str
+    language: str
+    municipality: str
+    max_request_bytes: int
+    log_level: str
+    sms_backend: str
+    sms_rate_per_second: float
+    sms_quiet_hours: str
+    sms_price_per_segment: float
+    twilio_account_sid: str
+    twilio_auth_token: str
+    twilio_from: str
+    twilio_messaging_service_sid: str
+    twilio_api_base: str
+    smtp_listen: str
+
+    @property
+    def base_url(self) -> str:
+        """The URL residents and Twilio reach us at, without a trailing slash."""
+        return self.public_url or f"http://{self.host}:{self.port}"
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.base_url.startswith("https://")
+
+    def replace(self, **changes: Any) -> Settings:
+        return dataclasses.replace(self, **changes)
+
+
+def _problems_of(values: Mapping[str, Any]) -> list[str]:
+    problems = []
+    if not 0 < values["port"] < 65536:
+        problems.append("PANEL_PORT: expected a port between 1 and 65535")
+    if values["max_request_bytes"] < 1024:
+        problems.append("PANEL_MAX_REQUEST_BYTES: expected at least 1024")
+    if values["sms_rate_per_second"] <= 0:
+        problems.append("PANEL_SMS_RATE_PER_SECOND: expected a number above 0")
+    if values["sms_price_per_segment"] < 0:
+        problems.append("PANEL_SMS_PRICE_PER_SEGMENT: expected 0 or more")
+    if values["secret_key"] and len(values["secret_key"]) < 32:
+        problems.append("PANEL_SECRET_KEY: expected at least 32 characters")
+    if values["sms_backend"] == "twilio":
+        for name in ("twilio_account_sid", "twilio_auth_token"):
+            if not values[name]:
+                problems.append(f"PANEL_{name.upper()}: required when PANEL_SMS_BACKEND is twilio")
+        if not (values["twilio_from"] or values["twilio_messaging_service_sid"]):
+            problems.append(
+                "PANEL_TWILIO_FROM or PANEL_TWILIO_MESSAGING_SERVICE_SID: one is required when "
+                "PANEL_SMS_BACKEND is twilio"
+            )
+    return problems
+
+
+def load_settings(environ: Mapping[str, str], config_file: str | Path | None = None) -> Settings:
+    """Build the settings from defaults, an optional TOML file and the environment; raise SettingsError."""
+    raw: dict[str, Any] = {}
+    problems: list[str] = []
+    known = {spec.name for spec in SPECS}
+    if config_file is not None:
+        try:
+            with open(config_file, "rb") as fh:
+                from_file = tomllib.load(fh)
+        except OSError as exc:
+            raise SettingsError(f"--config {config_file}: cannot read the file ({exc.strerror})") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise SettingsError(f"--config {config_file}: not valid TOML ({exc})") from None
+        for key, value in from_file.items():
+            if key not in known:
+                problems.append(f"{config_file}: unknown setting '{key}'")
+            else:
+                raw[key] = value
+    for spec in SPECS:
+        if spec.env in environ:
+            raw[spec.name] = environ[spec.env]
+    unknown_env = sorted(k for k in environ if k.startswith("PANEL_") and k[6:].lower() not in known)
+    problems += [f"{name}: unknown setting" for name in unknown_env]
+
+    values: dict[str, Any] = {}
+    for spec in SPECS:
+        try:
+            values[spec.name] = spec.parse(raw[spec.name]) if spec.name in raw else spec.default
+        except ValueError as exc:
+            problems.append(f"{spec.env}: {exc} (got {raw[spec.name]!r})")
+            values[spec.name] = spec.default
+    problems += _problems_of(values)
+    if problems:
+        raise SettingsError("Invalid settings:\n" + "\n".join(f"  - {p}" for p in problems))
+    return Settings(**values)
+
+
+def settings_table() -> str:
+    """The settings as a Markdown table: the README's copy is checked against this by a test."""
+    rows = ["| Variable | Default | Meaning |", "| --- | --- | --- |"]
+    for spec in SPECS:
+        default = f"`{spec.default}`" if spec.default != "" else "(empty)"
+        rows.append(f"| `{spec.env}` | {default} | {spec.meaning} |")
+    return "\n".join(rows)
