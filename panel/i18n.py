@@ -20,26 +20,33 @@ _current: contextvars.ContextVar[str] = contextvars.ContextVar("language", defau
 
 
 def load_catalogs(packages: list[str]) -> None:
-    """Read every package's English catalogue into one set of translations."""
+    """Read every package's English catalogues (`locale/en*.po`) into one set of translations."""
     english = gettext.NullTranslations()
     for package in packages:
-        po = resources.files(package).joinpath("locale", "en.po")
-        if not po.is_file():
+        folder = resources.files(package).joinpath("locale")
+        if not folder.is_dir():
             continue
-        with po.open("rb") as fh:
-            catalog = read_po(fh, locale="en")
-        buffer = BytesIO()
-        write_mo(buffer, catalog)
-        buffer.seek(0)
-        translations = gettext.GNUTranslations(buffer)
-        translations.add_fallback(english)
-        english = translations
+        for po in sorted(folder.iterdir(), key=lambda entry: entry.name):
+            if not (po.name.startswith("en") and po.name.endswith(".po")):
+                continue
+            with po.open("rb") as fh:
+                catalog = read_po(fh, locale="en")
+            buffer = BytesIO()
+            write_mo(buffer, catalog)
+            buffer.seek(0)
+            translations = gettext.GNUTranslations(buffer)
+            translations.add_fallback(english)
+            english = translations
     _catalogs["en"] = english
     _catalogs["sv"] = gettext.NullTranslations()
 
 
 def set_language(language: str) -> contextvars.Token[str]:
     return _current.set(language if language in LANGUAGES else "sv")
+
+
+def reset_language(token: contextvars.Token[str]) -> None:
+    _current.reset(token)
 
 
 def current_language() -> str:

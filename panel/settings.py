@@ -53,6 +53,17 @@ def _choice(*allowed: str) -> Callable[[Any], str]:
     return parse
 
 
+def _boolean(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise ValueError("expected true or false")
+
+
 def _url(value: Any) -> str:
     text = str(value).strip().rstrip("/")
     if not text:
@@ -126,6 +137,24 @@ SPECS: tuple[Spec, ...] = (
     Spec("twilio_api_base", TWILIO_API_BASE, _url,
          "Base URL of the Twilio REST API; point it at a fake or staging server."),
     Spec("smtp_listen", "", _host_port, "HOST:PORT of the inbound e-mail receiver; empty or 'off' disables it."),
+    Spec("mail_backend", "console", _choice("console", "smtp"),
+         "Where outgoing e-mail goes: console (stored and shown to staff) or smtp."),
+    Spec("mail_from", "synpunkter@example.se", _text, "Sender address of outgoing e-mail."),
+    Spec("smtp_host", "", _text, "Outgoing mail server, used when PANEL_MAIL_BACKEND is smtp."),
+    Spec("smtp_port", 587, _integer, "Port of the outgoing mail server."),
+    Spec("smtp_username", "", _text, "User name at the outgoing mail server; empty: no login."),
+    Spec("smtp_password", "", _text, "Password at the outgoing mail server."),
+    Spec("smtp_starttls", True, _boolean, "Use STARTTLS with the outgoing mail server."),
+    Spec("sms_thread_days", 14, _integer,
+         "An SMS from a resident joins their open case from the last this many days, else starts a new one."),
+    Spec("retention_closed_case_days", 365, _integer,
+         "Days after closing when a case's contact details are removed."),
+    Spec("retention_left_member_days", 30, _integer,
+         "Days after a member leaves when their identity and contact details are erased."),
+    Spec("min_cell_size", 5, _integer, "Groups smaller than this are hidden in published breakdowns."),
+    Spec("fatigue_max_surveys", 4, _integer, "Most surveys a member gets within PANEL_FATIGUE_PERIOD_DAYS."),
+    Spec("fatigue_period_days", 365, _integer, "The period of the survey fatigue rule, in days."),
+    Spec("login_attempts", 5, _integer, "Failed logins per user name and address before a 15-minute lockout."),
 )
 
 
@@ -152,6 +181,20 @@ class Settings:
     twilio_messaging_service_sid: str
     twilio_api_base: str
     smtp_listen: str
+    mail_backend: str
+    mail_from: str
+    smtp_host: str
+    smtp_port: int
+    smtp_username: str
+    smtp_password: str
+    smtp_starttls: bool
+    sms_thread_days: int
+    retention_closed_case_days: int
+    retention_left_member_days: int
+    min_cell_size: int
+    fatigue_max_surveys: int
+    fatigue_period_days: int
+    login_attempts: int
 
     @property
     def base_url(self) -> str:
@@ -176,6 +219,12 @@ def _problems_of(values: Mapping[str, Any]) -> list[str]:
         problems.append("PANEL_SMS_RATE_PER_SECOND: expected a number above 0")
     if values["sms_price_per_segment"] < 0:
         problems.append("PANEL_SMS_PRICE_PER_SEGMENT: expected 0 or more")
+    if values["mail_backend"] == "smtp" and not values["smtp_host"]:
+        problems.append("PANEL_SMTP_HOST: required when PANEL_MAIL_BACKEND is smtp")
+    for name in ("sms_thread_days", "retention_closed_case_days", "retention_left_member_days",
+                 "min_cell_size", "fatigue_max_surveys", "fatigue_period_days", "login_attempts"):
+        if values[name] < 1:
+            problems.append(f"PANEL_{name.upper()}: expected 1 or more")
     if values["secret_key"] and len(values["secret_key"]) < 32:
         problems.append("PANEL_SECRET_KEY: expected at least 32 characters")
     if values["sms_backend"] == "twilio":

@@ -61,3 +61,13 @@ CREATE TABLE members (
     last_surveyed_at TEXT
 );
 CREATE INDEX members_status ON members (status, district_id);
+
+-- Failed log-ins, for throttling by user name and by address; old rows are pruned at each log-in.
+CREATE TABLE login_failures (
+    id       INTEGER PRIMARY KEY,
+    username TEXT NOT NULL COLLATE NOCASE,
+    address  TEXT NOT NULL,
+    at       TEXT NOT NULL
+);
+CREATE INDEX login_failures_username ON login_failures (username, at);
+CREATE INDEX login_failures_address ON login_failures (address, at);

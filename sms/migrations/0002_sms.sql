@@ -1,4 +1,8 @@
 -- The SMS outbox: every outgoing message is a row written in the same transaction as what caused it.
+-- States: queued -> sending (claimed; with provider_sid: accepted by the provider) -> sent -> delivered,
+-- or undelivered / failed / cancelled. A 'sending' row without provider_sid whose next_attempt_at has
+-- passed is an attempt with an unknown outcome: the dispatcher reconciles it with the provider's list
+-- before anything is sent again.
 CREATE TABLE sms_messages (
     id              INTEGER PRIMARY KEY,
     recipient       TEXT NOT NULL,
@@ -12,7 +16,9 @@ CREATE TABLE sms_messages (
     state           TEXT NOT NULL DEFAULT 'queued'
                     CHECK (state IN ('queued', 'sending', 'sent', 'delivered', 'undelivered', 'failed',
                                      'cancelled')),
+    segments        INTEGER NOT NULL DEFAULT 1,
     attempts        INTEGER NOT NULL DEFAULT 0,
+    attempt_started_at TEXT,
     next_attempt_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
     provider_sid    TEXT UNIQUE,
     error_code      TEXT NOT NULL DEFAULT '',
@@ -23,6 +29,7 @@ CREATE TABLE sms_messages (
 );
 CREATE INDEX sms_messages_due ON sms_messages (state, next_attempt_at);
 CREATE INDEX sms_messages_ref ON sms_messages (ref_type, ref_id);
+CREATE INDEX sms_messages_recipient ON sms_messages (recipient, created_at);
 
 CREATE TABLE sms_inbound (
     id           INTEGER PRIMARY KEY,
@@ -31,5 +38,7 @@ CREATE TABLE sms_inbound (
     to_number    TEXT NOT NULL DEFAULT '',
     body         TEXT NOT NULL,
     received_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    -- 'keyword:opt_out', the inbound handler that took it, or '' when nobody did
     handled_by   TEXT NOT NULL DEFAULT ''
 );
+CREATE INDEX sms_inbound_from ON sms_inbound (from_number, received_at);

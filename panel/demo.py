@@ -1,0 +1,57 @@
+"""`panel demo`: a realistic municipality to try the system with, seeded idempotently by each package."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import random
+
+from panel import auth, clock
+from panel.app import open_database
+from panel.settings import Settings
+
+log = logging.getLogger(__name__)
+
+# Each module's `seed(db, rng, now)`; later ones build on what earlier ones made (members before surveys).
+SEEDERS = [
+    "panel.members.demo", "feedback.demo", "feedback.demo_handling", "surveys.demo", "surveys.results.demo",
+]
+
+
+async def seed_all(settings: Settings, users: list[tuple[str, str, str]], password: str) -> None:
+    db = await open_database(settings)
+    try:
+        for username, role, display_name in users:
+            if await db.fetch_one("SELECT 1 FROM users WHERE username = ?", (username,)) is None:
+                async with db.transaction() as tx:
+                    await auth.create_user(tx, username, password, role, display_name)
+        rng = random.Random(2026)  # the same demo every time
+        now = clock.utcnow()
+        for module_name in SEEDERS:
+            try:
+                module = importlib.import_module(module_name)
+            except ModuleNotFoundError as exc:
+                if exc.name != module_name:
+                    raise
+                continue
+            await module.seed(db, rng, now)
+    finally:
+        await db.close()
+
+
+def banner(settings: Settings, users: list[tuple[str, str, str]], password: str) -> str:
+    base = settings.base_url
+    lines = [
+        "",
+        "Demo is ready.",
+        f"  Residents:  {base}/            (feedback form {base}/feedback, join the panel {base}/join)",
+        f"  Staff:      {base}/login",
+        f"  SMS outbox: {base}/staff/outbox  (survey links sent by the console backend show here)",
+        f"  Open311:    {base}/open311/v2/discovery.json",
+        "",
+        f"  Staff logins (password for all: {password}):",
+    ]
+    lines += [f"    {name:<12} {role}" for name, role, _ in users]
+    if settings.smtp_listen:
+        lines.append(f"  Inbound e-mail: SMTP on {settings.smtp_listen}")
+    return "\n".join(lines)

@@ -1,0 +1,146 @@
+"""The core pages: home, staff log-in and log-out, the staff dashboard, accounts, the audit log, language."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from aiohttp import web
+
+from panel import audit, auth, store
+from panel.auth import ROLES, USER, LoginThrottled, logged_in_user, require_role
+from panel.i18n import LANGUAGES, _
+from panel.keys import DB, SETTINGS
+from panel.middleware import LANGUAGE_COOKIE
+from panel.web import form_value, render
+
+routes = web.RouteTableDef()
+
+
+def _safe_next(target: str) -> str:
+    """Only a path on this site, so the log-in page cannot send anyone elsewhere."""
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return "/staff"
+    return target
+
+
+@routes.get("/")
+async def home(request: web.Request) -> web.Response:
+    return render(request, "panel/home.html")
+
+
+@routes.get("/lang/{code}")
+async def choose_language(request: web.Request) -> web.Response:
+    code = request.match_info["code"]
+    if code not in LANGUAGES:
+        raise web.HTTPNotFound
+    response = web.HTTPSeeOther(_safe_next(request.query.get("next", "/")))
+    response.set_cookie(LANGUAGE_COOKIE, code, max_age=365 * 86400, samesite="Lax", path="/")
+    raise response
+
+
+@routes.get("/login")
+async def login_page(request: web.Request) -> web.Response:
+    if request.get(USER) is not None:
+        raise web.HTTPSeeOther(_safe_next(request.query.get("next", "/staff")))
+    return render(request, "panel/login.html", {"next": _safe_next(request.query.get("next", "/staff"))})
+
+
+@routes.post("/login")
+async def login(request: web.Request) -> web.Response:
+    form = await request.post()
+    username, password = form_value(form, "username", limit=200), str(form.get("password", ""))[:1000]
+    target = _safe_next(form_value(form, "next") or "/staff")
+    context = {"next": target, "username": username}
+    if not username or not password:
+        context["error"] = _("Fyll i både användarnamn och lösenord.")
+        return render(request, "panel/login.html", context, status=400)
+    db = request.app[DB]
+    try:
+        user_id = await auth.authenticate(
+            db, username, password, request.remote or "", max_failures=request.app[SETTINGS].login_attempts
+        )
+    except LoginThrottled:
+        context["error"] = _("För många misslyckade inloggningar. Vänta 15 minuter och försök igen.")
+        return render(request, "panel/login.html", context, status=429)
+    if user_id is None:
+        context["error"] = _("Fel användarnamn eller lösenord.")
+        return render(request, "panel/login.html", context, status=401)
+    raw = await auth.start_session(db, user_id, request.cookies.get(auth.SESSION_COOKIE))
+    response = web.HTTPSeeOther(target)
+    auth.set_session_cookie(request, response, raw)
+    raise response
+
+
+@routes.post("/logout")
+async def logout(request: web.Request) -> web.Response:
+    raw = request.cookies.get(auth.SESSION_COOKIE)
+    if raw:
+        await auth.end_session(request.app[DB], raw)
+    response = web.HTTPSeeOther("/")
+    response.del_cookie(auth.SESSION_COOKIE, path="/")
+    raise response
+
+
+@routes.get("/staff")
+@require_role("handler", "analyst", "viewer")
+async def dashboard(request: web.Request) -> web.Response:
+    return render(request, "panel/dashboard.html")
+
+
+@routes.get("/staff/users")
+@require_role("admin")
+async def users_page(request: web.Request) -> web.Response:
+    return render(request, "panel/users.html", {"users": await store.list_users(request.app[DB]), "roles": ROLES})
+
+
+@routes.post("/staff/users")
+@require_role("admin")
+async def create_user(request: web.Request) -> web.Response:
+    form = await request.post()
+    admin = logged_in_user(request)
+    username, role = form_value(form, "username", limit=100), form_value(form, "role")
+    display_name, password = form_value(form, "display_name", limit=200), str(form.get("password", ""))
+    db = request.app[DB]
+    errors = []
+    if not username:
+        errors.append(_("Ange ett användarnamn."))
+    elif await store.user_by_name(db, username) is not None:
+        errors.append(_("Användarnamnet finns redan."))
+    if role not in ROLES:
+        errors.append(_("Välj en roll."))
+    if problem := auth.check_new_password(password):
+        errors.append(problem)
+    if errors:
+        context = {"users": await store.list_users(db), "roles": ROLES, "errors": errors, "form": form}
+        return render(request, "panel/users.html", context, status=422)
+    async with db.transaction() as tx:
+        user_id = await auth.create_user(tx, username, password, role, display_name)
+        await audit.record(tx, admin.id, "create_user", "user", user_id, f"role={role}")
+    raise web.HTTPSeeOther("/staff/users")
+
+
+@routes.post("/staff/users/{id:\\d+}")
+@require_role("admin")
+async def update_user(request: web.Request) -> web.Response:
+    form = await request.post()
+    admin = logged_in_user(request)
+    user_id, role = int(request.match_info["id"]), form_value(form, "role")
+    active = form_value(form, "active") == "1"
+    if role not in ROLES or (user_id == admin.id and (role != "admin" or not active)):
+        raise web.HTTPBadRequest(reason="role")
+    async with request.app[DB].transaction() as tx:
+        await store.update_user(tx, user_id, role=role, active=active)
+        await audit.record(tx, admin.id, "update_user", "user", user_id, f"role={role} active={int(active)}")
+    raise web.HTTPSeeOther("/staff/users")
+
+
+@routes.get("/staff/audit")
+@require_role("admin")
+async def audit_log(request: web.Request) -> web.Response:
+    before = request.query.get("before", "")
+    object_type = request.query.get("type", "")[:50]
+    rows = await store.audit_page(
+        request.app[DB], object_type=object_type, before_id=int(before) if before.isdigit() else None, limit=100
+    )
+    return render(request, "panel/audit.html", {"rows": rows, "object_type": object_type})

@@ -1,0 +1,116 @@
+"""Pages: one autoescaping Jinja environment over every package's templates, and the helpers handlers use.
+
+Templates live in `<package>/templates/<package>/`; the base layout is `base.html` in `panel/templates/`.
+Each render gets the request's user, language and CSRF token, so templates never reach into the request.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from importlib import resources
+from typing import Any
+
+from aiohttp import web
+from babel.numbers import format_decimal, format_percent
+from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
+from markupsafe import Markup, escape
+
+from panel import clock
+from panel.i18n import _, current_language, ngettext
+from panel.keys import SETTINGS, TEMPLATES
+
+# Request keys the middlewares fill in, read by `render`.
+CSRF_TOKEN = web.RequestKey("csrf_token", str)
+
+
+def _local(value: datetime | str | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    moment = clock.local(value)
+    return "" if moment is None else moment.strftime(fmt)
+
+
+def _date(value: date | datetime | str | None) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime | str):
+        return _local(value, "%Y-%m-%d")
+    return value.isoformat()
+
+
+def _number(value: float | int | None, digits: int = 0) -> str:
+    if value is None:
+        return "–"
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, format=pattern, locale=current_language())
+
+
+def _percent(value: float | None, digits: int = 0) -> str:
+    if value is None:
+        return "–"
+    pattern = "#,##0" + ("." + "0" * digits if digits else "") + " %"
+    return format_percent(value, format=pattern, locale=current_language())
+
+
+def create_environment(packages: list[str]) -> Environment:
+    loaders = [
+        PackageLoader(package, "templates")
+        for package in packages
+        if resources.files(package).joinpath("templates").is_dir()
+    ]
+    env = Environment(
+        loader=ChoiceLoader(loaders),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        enable_async=False,
+    )
+    env.globals.update(_=_, ngettext=ngettext)
+    env.filters.update(local=_local, date=_date, number=_number, percent=_percent)
+    return env
+
+
+def page_context(request: web.Request) -> dict[str, Any]:
+    """What every page may use: the user, the language, the CSRF field and the settings."""
+    from panel.auth import USER  # auth imports this module for rendering its pages
+
+    settings = request.app[SETTINGS]
+    token = request.get(CSRF_TOKEN, "")
+    return {
+        "request": request,
+        "user": request.get(USER),
+        "lang": current_language(),
+        "csrf_token": token,
+        "csrf_field": lambda: Markup('<input type="hidden" name="csrf_token" value="{}">').format(escape(token)),
+        "settings": settings,
+        "municipality": settings.municipality,
+        "path": request.path,
+    }
+
+
+def render_text(request: web.Request, template: str, context: dict[str, Any] | None = None) -> str:
+    values = page_context(request)
+    values.update(context or {})
+    return request.app[TEMPLATES].get_template(template).render(values)
+
+
+def render(
+    request: web.Request, template: str, context: dict[str, Any] | None = None, *, status: int = 200
+) -> web.Response:
+    return web.Response(
+        text=render_text(request, template, context), status=status, content_type="text/html", charset="utf-8"
+    )
+
+
+def bad_request(request: web.Request, message: str, *, status: int = 400) -> web.Response:
+    """A friendly error page for input we cannot take, with what to do about it."""
+    return render(request, "panel/error.html", {"status": status, "message": message}, status=status)
+
+
+def form_value(form: Any, name: str, *, limit: int = 10_000) -> str:
+    """A trimmed text field of a submitted form; files and missing fields read as empty text."""
+    value = form.get(name, "")
+    return value.strip()[:limit] if isinstance(value, str) else ""
+
+
+def wants_html(request: web.Request) -> bool:
+    """Machine endpoints answer in their own formats; everything else gets pages."""
+    return not request.path.startswith(("/api/", "/open311/", "/webhooks/"))

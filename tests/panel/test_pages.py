@@ -1,0 +1,40 @@
+import io
+
+from panel.app import create_app
+
+
+async def test_home_page_in_swedish_and_english(client) -> None:
+    response = await client.get("/")
+    assert response.status == 200
+    text = await response.text()
+    assert '<html lang="sv">' in text and "Lämna en synpunkt" in text
+    response = await client.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"})
+    assert '<html lang="en">' in await response.text()
+
+
+async def test_language_choice_is_remembered(client) -> None:
+    response = await client.get("/lang/en?next=/", allow_redirects=False)
+    assert response.status == 303
+    assert '<html lang="en">' in await (await client.get("/")).text()
+
+
+async def test_security_headers(client) -> None:
+    response = await client.get("/")
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+
+
+async def test_not_found_is_a_page_in_the_users_language(client) -> None:
+    response = await client.get("/no/such/page", headers={"Accept-Language": "sv"})
+    assert response.status == 404
+    assert "Sidan hittades inte" in await response.text()
+
+
+async def test_oversized_body_gets_413(aiohttp_client, make_settings) -> None:
+    client = await aiohttp_client(create_app(make_settings(max_request_bytes=2048)))
+    await client.get("/login")
+    body = io.BytesIO(b"username=" + b"x" * 5000)
+    response = await client.post("/login", data=body, headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert response.status == 413
+    assert "för stort" in await response.text()
