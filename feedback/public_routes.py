@@ -104,11 +104,7 @@ async def received(request: web.Request) -> web.Response:
     case = await store.case_by_token(db, request.match_info["token"])
     if case is None:
         raise web.HTTPNotFound
-    has_contact = bool(
-        await db.fetch_value(
-            "SELECT 1 FROM case_contacts WHERE case_id = ? AND (email != '' OR phone != '')", (case["id"],)
-        )
-    )
+    has_contact = await store.can_reach(db, case["id"])
     url = tracking_url(request.app[SETTINGS].base_url, case["tracking_token"])
     response = render(request, "feedback/thanks.html", {"case": case, "tracking_url": url, "has_contact": has_contact})
     response.headers["Cache-Control"] = "no-store"  # the page holds the resident's tracking link

@@ -92,6 +92,14 @@ async def insert_event(
     )
 
 
+async def can_reach(conn: Reader, case_id: int) -> bool:
+    """Whether the resident left an e-mail address or a phone number to answer to."""
+    value = await conn.fetch_value(
+        "SELECT 1 FROM case_contacts WHERE case_id = ? AND (email != '' OR phone != '')", (case_id,)
+    )
+    return value is not None
+
+
 async def touch_case(tx: Transaction, case_id: int, at: str) -> None:
     """A resident wrote again: the case is updated, and a case waiting for their reply is open again."""
     await tx.execute(

@@ -50,6 +50,13 @@ def _percent(value: float | None, digits: int = 0) -> str:
     return format_percent(value, format=pattern, locale=current_language())
 
 
+def role_label(role: str) -> str:
+    labels = {
+        "admin": _("administratör"), "handler": _("handläggare"), "analyst": _("analytiker"), "viewer": _("läsare"),
+    }
+    return labels.get(role, role)
+
+
 def create_environment(packages: list[str]) -> Environment:
     loaders = [
         PackageLoader(package, "templates")
@@ -63,7 +70,7 @@ def create_environment(packages: list[str]) -> Environment:
         lstrip_blocks=True,
         enable_async=False,
     )
-    env.globals.update(_=_, ngettext=ngettext)
+    env.globals.update(_=_, ngettext=ngettext, role_label=role_label)
     env.filters.update(local=_local, date=_date, number=_number, percent=_percent)
     return env
 

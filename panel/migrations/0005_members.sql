@@ -73,4 +73,4 @@ CREATE TABLE member_flow_erased (
 CREATE INDEX members_district ON members (district_id, id);
 CREATE INDEX members_joined ON members (joined_at);
 CREATE INDEX members_left ON members (left_at);
-CREATE INDEX invitations_member ON invitations (member_id, created_at);
+CREATE INDEX invitations_member_created ON invitations (member_id, created_at);

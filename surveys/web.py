@@ -1,0 +1,66 @@
+"""Wiring of the surveys package into the application: routes, SMS and member hooks, the survey clock.
+
+The survey clock is one background task that closes surveys at their closing time and queues the reminders
+that are due. It runs once a minute; both jobs are idempotent, so a restart or a slow minute loses nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+
+from panel.clock import utcnow
+from panel.keys import DB, SETTINGS
+from panel.members.hooks import MEMBER_HOOKS, MemberHooks
+from sms.hooks import SMS_HOOKS, SmsHooks
+from surveys import answer_routes, invitations, listeners, send_routes, sms_answers, staff_routes
+
+log = logging.getLogger(__name__)
+TICK_SECONDS = 60.0
+
+
+async def tick(app: web.Application) -> None:
+    """One round of the survey clock: close what is due, then remind those who have not answered."""
+    now = utcnow()
+    db = app[DB]
+    closed = await invitations.close_due_surveys(db, now=now)
+    reminded = await invitations.send_due_reminders(db, base_url=app[SETTINGS].base_url, now=now)
+    if closed or reminded:
+        log.info("survey clock: closed %d surveys, queued %d reminders", closed, reminded)
+
+
+async def _clock(app: web.Application) -> None:
+    while True:
+        try:
+            await tick(app)
+        except Exception:  # a bad round is logged and retried next minute; the clock must not stop
+            log.exception("survey clock round failed")
+        await asyncio.sleep(TICK_SECONDS)
+
+
+async def _clock_ctx(app: web.Application) -> AsyncIterator[None]:
+    task = asyncio.create_task(_clock(app), name="survey-clock")
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
+def setup(app: web.Application) -> None:
+    app.router.add_routes(answer_routes.routes)
+    app.router.add_routes(staff_routes.routes)
+    app.router.add_routes(send_routes.routes)
+    if SMS_HOOKS not in app:  # sms normally creates them first; keep working if it is left out
+        app[SMS_HOOKS] = SmsHooks()
+    # First in line: the composition root sets feedback up before surveys, but a reply to a running SMS
+    # survey must reach us before feedback turns every inbound text into a case.
+    app[SMS_HOOKS].inbound.insert(0, sms_answers.handle_reply)
+    app[SMS_HOOKS].status.append(listeners.on_status)
+    if MEMBER_HOOKS not in app:
+        app[MEMBER_HOOKS] = MemberHooks()
+    app[MEMBER_HOOKS].opted_out.append(listeners.on_opted_out)
+    app.cleanup_ctx.append(_clock_ctx)
