@@ -9,8 +9,6 @@ it returns the case that the first delivery created.
 
 from __future__ import annotations
 
-import importlib
-import logging
 import re
 import secrets
 from collections.abc import Sequence
@@ -20,11 +18,9 @@ from datetime import date, datetime, time, timedelta
 from panel import clock
 from panel.db import Transaction
 
-from . import store
+from . import outbound, store
 from .forms import KINDS, Upload
 from .workdays import add_working_days
-
-log = logging.getLogger(__name__)
 
 CHANNELS = ("web", "email", "sms", "phone", "visit", "letter", "open311")
 REFERENCE_PREFIX = "SYN"
@@ -108,7 +104,7 @@ async def existing_case(tx: Transaction, key: str | None) -> IntakeResult | None
         case_id = await store.message_case_id(tx, key)
         if case_id is None:
             return None
-        row = await tx.fetch_one("SELECT id, reference, tracking_token FROM cases WHERE id = ?", (case_id,))
+        row = await store.case_by_id(tx, case_id)
         assert row is not None  # case_messages.case_id is a foreign key
     return IntakeResult(row["id"], row["reference"], row["tracking_token"], created=False)
 
@@ -179,13 +175,7 @@ def receipt_text(reference: str, answer_days: int, link: str) -> str:
 
 
 async def send_receipt(tx: Transaction, result: IntakeResult, *, answer_days: int, base_url: str) -> None:
-    """Acknowledge on the resident's own channel, through the handling side's outbound module."""
-    # Looked up at call time: outbound belongs to case handling, and intake must work without it.
-    try:
-        outbound = importlib.import_module("feedback.outbound")
-    except ModuleNotFoundError:
-        log.warning("feedback.outbound is missing: no receipt for %s", result.reference)
-        return
+    """Acknowledge on the resident's own channel (e-mail outbox or SMS outbox), in the same transaction."""
     link = tracking_url(base_url, result.tracking_token) if base_url else ""
     await outbound.notify_resident(
         tx,

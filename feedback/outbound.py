@@ -25,6 +25,8 @@ log = logging.getLogger(__name__)
 
 _MAX_ATTEMPTS = 5
 _SMTP_TIMEOUT = 30.0
+# An answer by SMS longer than this (seven segments with å, ä, ö) is cut; the tracking link has all of it.
+SMS_LIMIT = 469
 
 
 def _dedupe_key(case_id: int, kind: str, ref: str) -> str | None:
@@ -34,14 +36,37 @@ def _dedupe_key(case_id: int, kind: str, ref: str) -> str | None:
     return f"case:{case_id}:{kind}:{ref}" if ref else None
 
 
+def reply_channel(case_channel: str, email: str, phone: str) -> str:
+    """Where a message to the resident goes: 'sms', 'email', or 'web' (only their tracking page).
+
+    The case's own channel decides first (an SMS case is answered by SMS, a mail case by mail); otherwise
+    e-mail is preferred over SMS because an answer can be long.
+    """
+    if phone and not sms_outbox.E164.match(phone):
+        phone = ""  # not a mobile number we can text (a landline written down by staff, say)
+    if phone and (case_channel == "sms" or not email):
+        return "sms"
+    return "email" if email else "web"
+
+
+def shorten_for_sms(text: str, limit: int = SMS_LIMIT) -> str:
+    """`text` cut to what one SMS may carry, keeping a closing paragraph with a link (the tracking page
+    has the whole answer)."""
+    if len(text) <= limit:
+        return text
+    body, sep, last = text.rpartition("\n\n")
+    if sep and "http" in last and len(last) < limit // 2:
+        room = limit - len(last) - len(sep) - 1
+        return body[:room].rstrip() + "…" + sep + last
+    return text[: limit - 1].rstrip() + "…"
+
+
 async def notify_resident(tx: Transaction, case_id: int, *, subject: str, text: str, kind: str,
                           ref: str = "") -> None:
     """Send `text` to the resident of a case on their channel; nothing if they left no way to reach them.
 
-    The channel decides first (an SMS case is answered by SMS, a mail case by mail); otherwise e-mail is
-    preferred over SMS because an answer can be long. Residents who left no contact read everything on
-    their tracking page. `kind` names the message (receipt, answer, completion, update...) and, with `ref`,
-    makes a repeated call a no-op.
+    See `reply_channel`; residents who left no contact read everything on their tracking page. `kind`
+    names the message (receipt, answer, completion...) and, with `ref`, makes a repeated call a no-op.
     """
     row = await tx.fetch_one(
         "SELECT c.channel, COALESCE(k.email, '') AS email, COALESCE(k.phone, '') AS phone"
@@ -52,10 +77,11 @@ async def notify_resident(tx: Transaction, case_id: int, *, subject: str, text: 
         raise LookupError(f"no case {case_id}")
     email, phone = row["email"].strip(), row["phone"].strip()
     dedupe = _dedupe_key(case_id, kind, ref)
-    if phone and (row["channel"] == "sms" or not email):
-        await sms_outbox.enqueue(tx, recipient=phone, body=text, purpose=f"case_{kind}", ref_type="case",
-                                 ref_id=case_id, dedupe_key=dedupe)
-    elif email:
+    channel = reply_channel(row["channel"], email, phone)
+    if channel == "sms":
+        await sms_outbox.enqueue(tx, recipient=phone, body=shorten_for_sms(text), purpose=f"case_{kind}",
+                                 ref_type="case", ref_id=case_id, dedupe_key=dedupe)
+    elif channel == "email":
         await enqueue_mail(tx, recipient=email, subject=subject, body=text, purpose=f"case_{kind}",
                            ref_type="case", ref_id=case_id, dedupe_key=dedupe)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import time
 from typing import Any
 
 from aiohttp import web
@@ -21,6 +22,7 @@ from panel.web import bad_request, render
 from . import forms, store
 from .forms import Upload
 from .intake import IncomingItem, intake, tracking_url
+from .ratelimit import FORM_LIMIT
 
 routes = web.RouteTableDef()
 NONCE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -74,6 +76,9 @@ async def submit_feedback(request: web.Request) -> web.Response:
     nonce = form.get("nonce")
     if not isinstance(nonce, str) or not NONCE.match(nonce):
         return bad_request(request, _("Formuläret saknar en del. Ladda om sidan och försök igen."))
+    if FORM_LIMIT in request.app and not request.app[FORM_LIMIT].allow(request.remote or "", time.monotonic()):
+        message = _("Många synpunkter har skickats härifrån på kort tid. Vänta en stund och försök igen.")
+        return bad_request(request, message, status=429)
     checked = forms.check_feedback(text_fields(form), await store.category_rules(db), uploads_of(form, "attachments"))
     if not checked.ok:
         context = await form_context(request, values=checked.values, errors=checked.errors, nonce=nonce)

@@ -7,6 +7,7 @@ first event and its receipt commit together or not at all. Readers take a `Datab
 from __future__ import annotations
 
 import hashlib
+import secrets
 from typing import Any, Protocol
 
 from panel.db import Params, Row, Transaction
@@ -61,12 +62,20 @@ async def case_by_idempotency_key(conn: Reader, key: str) -> Row | None:
     )
 
 
+async def case_by_id(conn: Reader, case_id: int) -> Row | None:
+    return await conn.fetch_one("SELECT * FROM cases WHERE id = ?", (case_id,))
+
+
 async def case_by_token(conn: Reader, token: str) -> Row | None:
     return await conn.fetch_one("SELECT * FROM cases WHERE tracking_token = ?", (token,))
 
 
 async def case_by_reference(conn: Reader, reference: str) -> Row | None:
     return await conn.fetch_one("SELECT * FROM cases WHERE reference = ?", (reference,))
+
+
+async def reference_of(conn: Reader, case_id: int) -> str:
+    return str(await conn.fetch_value("SELECT reference FROM cases WHERE id = ?", (case_id,)))
 
 
 async def insert_case(tx: Transaction, values: dict[str, Any]) -> int:
@@ -107,6 +116,15 @@ async def touch_case(tx: Transaction, case_id: int, at: str) -> None:
         " WHERE id = ?",
         (at, case_id),
     )
+
+
+async def demo_progress(tx: Transaction, case_id: int, state: str, at: str) -> None:
+    """Move a demo case along as handling would have, so the demo inbox has every state in it."""
+    await tx.execute(
+        "UPDATE cases SET state = ?, updated_at = ?, closed_at = CASE WHEN ? IN (?, ?) THEN ? END WHERE id = ?",
+        (state, at, state, *CLOSED_STATES, at, case_id),
+    )
+    await insert_event(tx, case_id, at, "state", state)
 
 
 # -- thread messages and attachments --------------------------------------------------------------------
@@ -186,11 +204,21 @@ def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-async def insert_open311_key(tx: Transaction, name: str, key: str, at: str, user_id: int | None) -> int:
-    return await tx.insert(
-        "INSERT INTO open311_keys (name, key_hash, key_prefix, created_at, created_by) VALUES (?, ?, ?, ?, ?)",
-        (name, hash_key(key), key[:10], at, user_id),
+def new_open311_key() -> str:
+    """A random key to hand to a third-party app once; only its hash is stored."""
+    return "o311_" + secrets.token_urlsafe(32)
+
+
+async def insert_open311_key(
+    tx: Transaction, name: str, key: str, at: str, user_id: int | None, form_nonce: str | None = None
+) -> int | None:
+    """Store a key's hash; None if a key was already created from this form (a reloaded POST)."""
+    value = await tx.fetch_value(
+        "INSERT INTO open311_keys (name, key_hash, key_prefix, created_at, created_by, form_nonce)"
+        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (form_nonce) DO NOTHING RETURNING id",
+        (name, hash_key(key), key[:9], at, user_id, form_nonce),
     )
+    return None if value is None else int(value)
 
 
 async def open311_key_id(conn: Reader, key: str) -> int | None:

@@ -14,7 +14,7 @@ import logging
 import math
 import random
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from panel.clock import from_db, to_db
 from panel.db import Database, Row
@@ -31,7 +31,6 @@ log = logging.getLogger(__name__)
 class DispatchConfig:
     rate_per_second: float
     quiet: QuietHours | None
-    concurrency: int = 8  # requests in flight at once; the rate cap still spaces their start
     poll_interval: float = 0.5  # seconds; the wake-up after a commit usually comes first
     reconcile_delay: float = 20.0  # seconds to let the provider's list catch up before asking it
     send_timeout: float = 15.0
@@ -40,6 +39,11 @@ class DispatchConfig:
     def batch(self) -> int:
         """About five seconds of sending per pass, so a pass stays short and re-reads the queue often."""
         return max(1, min(200, math.ceil(self.rate_per_second * 5)))
+
+    @property
+    def concurrency(self) -> int:
+        """Requests in flight at once: enough for a second of provider latency at the rate cap."""
+        return max(4, min(64, math.ceil(self.rate_per_second * 2)))
 
     @property
     def lease(self) -> timedelta:
@@ -96,12 +100,19 @@ class Dispatcher:
             )
             for row in claimed:
                 await status.notify(tx, self.hooks, row)
-        tasks = []
-        for row in claimed:
-            await self.pacer.wait()
-            await self._slots.acquire()
-            tasks.append(asyncio.create_task(self._send_one(row)))
-        for result in await asyncio.gather(*tasks, return_exceptions=True):
+        tasks: list[asyncio.Task[None]] = []
+        try:
+            for row in claimed:
+                await self.pacer.wait()
+                await self._slots.acquire()
+                tasks.append(asyncio.create_task(self._send_one(row)))
+            results = await asyncio.gather(*tasks, return_exceptions=True)
+        except asyncio.CancelledError:  # shutting down: no send may outlive the pass (rows are reconciled later)
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            raise
+        for result in results:
             if isinstance(result, BaseException):
                 log.error("SMS send failed unexpectedly", exc_info=result)
         return len(claimed)
@@ -128,11 +139,14 @@ class Dispatcher:
             if error.outcome is Outcome.UNKNOWN:
                 # It may have gone: keep it 'sending' and ask the provider later instead of resending.
                 log.warning("SMS #%d: outcome unknown (%s), reconciling later", row["id"], error)
-                await store.set_state(
-                    tx, row["id"], expected=policy.SENDING, state=policy.SENDING, error_code=error.code,
-                    error_message=error.message, now=to_db(now),
-                    next_attempt_at=to_db(now + timedelta(seconds=self.config.reconcile_delay)),
-                )
+                await store.mark_unknown(tx, row["id"], error_code=error.code, error_message=error.message,
+                                         check_at=self._later(now), now=to_db(now))
+            elif error.outcome is Outcome.SETUP:
+                # Failing every message because of a wrong token would lose a whole survey: hold them instead.
+                log.error("SMS provider refused our credentials or account (%s); holding the queue", error)
+                at = now + timedelta(seconds=policy.backoff(row["attempts"], self.rng))
+                await status.retry_later(tx, self.hooks, row, error_code=error.code,
+                                         error_message=error.message, at=at, now=now)
             elif error.outcome is Outcome.TRANSIENT and row["attempts"] < policy.MAX_ATTEMPTS:
                 at = now + timedelta(seconds=policy.backoff(row["attempts"], self.rng))
                 await status.retry_later(tx, self.hooks, row, error_code=error.code,
@@ -140,6 +154,9 @@ class Dispatcher:
             else:
                 await status.give_up(tx, self.hooks, row, error_code=error.code, error_message=error.message,
                                      now=now)
+
+    def _later(self, now: datetime) -> str:
+        return to_db(now + timedelta(seconds=self.config.reconcile_delay))
 
     async def reconcile_due(self) -> None:
         """Ask the provider about each attempt with an unknown outcome: adopt what it sent, requeue the rest."""
@@ -151,11 +168,9 @@ class Dispatcher:
             except Exception as exc:  # the provider is still unwell: ask again later, never guess
                 log.warning("SMS #%d: cannot reconcile yet (%s)", row["id"], exc)
                 async with self.db.transaction() as tx:
-                    await store.set_state(
-                        tx, row["id"], expected=policy.SENDING, state=policy.SENDING,
-                        error_code=row["error_code"], error_message=row["error_message"], now=to_db(now),
-                        next_attempt_at=to_db(now + timedelta(seconds=self.config.reconcile_delay)),
-                    )
+                    await store.mark_unknown(tx, row["id"], error_code=row["error_code"],
+                                             error_message=row["error_message"], check_at=self._later(now),
+                                             now=to_db(now))
                 continue
             async with self.db.transaction() as tx:
                 taken = await store.claimed_sids(tx, [item.provider_sid for item in found])

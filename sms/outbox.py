@@ -78,3 +78,12 @@ async def cancel_queued(tx: Transaction, *, recipient: str | None = None, ref_ty
         raise ValueError("cancel_queued needs recipient, ref_type or ref_ids")
     return await store.cancel_queued(tx, recipient=recipient, ref_type=ref_type, ref_ids=ref_ids,
                                      now=to_db(utcnow()))
+
+
+async def forget_number(tx: Transaction, phone: str) -> int:
+    """Erase a phone number from the SMS logs (a member's right to erasure); return the rows changed.
+
+    Queued messages to the number are cancelled first, so nothing is sent to a number we no longer hold.
+    """
+    await store.cancel_queued(tx, recipient=phone, ref_type=None, ref_ids=None, now=to_db(utcnow()))
+    return await store.forget_number(tx, phone, now=to_db(utcnow()))

@@ -40,13 +40,16 @@ OPTED_OUT_CODES = frozenset({21610})
 
 class Outcome(enum.Enum):
     TRANSIENT = "transient"  # not sent; retry with backoff
+    SETUP = "setup"  # not sent because of our credentials or account: keep retrying until staff fix it
     PERMANENT = "permanent"  # not sent and never will be; record and stop
     UNKNOWN = "unknown"  # may or may not have been sent; reconcile before anything else
 
 
 def classify(status: int | None, code: int | None) -> Outcome:
     """What a failed send means, from the HTTP status (None: no response at all) and Twilio's error code."""
-    if code in TRANSIENT_CODES or code in CONFIG_CODES or status in (401, 403, 429):
+    if code in CONFIG_CODES or status in (401, 403):
+        return Outcome.SETUP
+    if code in TRANSIENT_CODES or status == 429:
         return Outcome.TRANSIENT
     if status is None or status >= 500:
         return Outcome.UNKNOWN

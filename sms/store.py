@@ -118,6 +118,16 @@ async def set_state(tx: Transaction, message_id: int, *, expected: str, state: s
     )
 
 
+async def mark_unknown(tx: Transaction, message_id: int, *, error_code: str, error_message: str,
+                       check_at: str, now: str) -> None:
+    """An attempt may or may not have gone: reconcile at `check_at` unless the provider has told us meanwhile."""
+    await tx.execute(
+        "UPDATE sms_messages SET error_code = ?, error_message = ?, next_attempt_at = ?, updated_at = ?"
+        " WHERE id = ? AND state = 'sending' AND provider_sid IS NULL",
+        (error_code, error_message, check_at, now, message_id),
+    )
+
+
 async def claimed_sids(conn: Conn, sids: Sequence[str]) -> set[str]:
     """Which of these provider SIDs already belong to one of our messages (so reconciliation skips them)."""
     if not sids:
@@ -127,6 +137,16 @@ async def claimed_sids(conn: Conn, sids: Sequence[str]) -> set[str]:
         list(sids),
     )
     return {row[0] for row in rows}
+
+
+async def forget_number(tx: Transaction, phone: str, *, now: str) -> int:
+    """Blank a number and the texts to and from it; states and counts stay for statistics."""
+    changed = await tx.execute(
+        "UPDATE sms_messages SET recipient = '', body = '', updated_at = ? WHERE recipient = ?", (now, phone)
+    )
+    return changed + await tx.execute(
+        "UPDATE sms_inbound SET from_number = '', body = '' WHERE from_number = ?", (phone,)
+    )
 
 
 # -- inbound ---------------------------------------------------------------------------------------------

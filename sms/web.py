@@ -8,17 +8,16 @@ import logging
 from collections.abc import AsyncIterator
 
 from aiohttp import web
-from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.rest import Client
 
 from panel.keys import DB, SETTINGS
 from panel.settings import Settings
 from sms import views, webhooks
-from sms.backends import ConsoleSender, Sender, TwilioSender
+from sms.backends import ConsoleSender, Sender, TwilioHttpClient, TwilioSender
 from sms.dispatcher import DispatchConfig, Dispatcher
 from sms.hooks import SMS_HOOKS, SmsHooks
 from sms.keys import SMS_AUTOSTART, SMS_CLOCK, SMS_DISPATCHER, SMS_SENDER
-from sms.schedule import QuietHours
+from sms.schedule import QuietHours, SystemClock
 
 log = logging.getLogger(__name__)
 
@@ -36,24 +35,25 @@ def dispatch_config(settings: Settings) -> DispatchConfig:
                           quiet=QuietHours.parse(settings.sms_quiet_hours))
 
 
-def make_sender(settings: Settings) -> Sender:
+def make_sender(settings: Settings, *, timeout: float = 15.0) -> Sender:
     """The backend the settings ask for. Call inside a running loop: the Twilio client opens a session."""
     if settings.sms_backend != "twilio":
         return ConsoleSender()
     # No max_retries: its retries could send one SMS twice. The dispatcher owns retry and timeouts.
-    http = AsyncTwilioHttpClient()
+    http = TwilioHttpClient()
     client = Client(settings.twilio_account_sid, settings.twilio_auth_token, http_client=http)
+    client.edge = client.region = None  # TWILIO_EDGE/TWILIO_REGION in the environment would rewrite the host
     client.api.base_url = settings.twilio_api_base  # a fake or staging server in tests and benchmarks
     return TwilioSender(client, sender=settings.twilio_from,
                         messaging_service_sid=settings.twilio_messaging_service_sid,
-                        status_url=lambda message_id: status_url(settings, message_id))
+                        status_url=lambda message_id: status_url(settings, message_id), timeout=timeout)
 
 
 async def sending_ctx(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
     sender = make_sender(settings)
     app[SMS_SENDER] = sender
-    dispatcher = Dispatcher(app[DB], sender, app[SMS_HOOKS], dispatch_config(settings), clock=app.get(SMS_CLOCK))
+    dispatcher = Dispatcher(app[DB], sender, app[SMS_HOOKS], dispatch_config(settings), clock=app[SMS_CLOCK])
     app[SMS_DISPATCHER] = dispatcher
     task = None
     if app.get(SMS_AUTOSTART, True):
@@ -73,9 +73,10 @@ async def sending_ctx(app: web.Application) -> AsyncIterator[None]:
 def setup(app: web.Application) -> None:
     if SMS_HOOKS not in app:
         app[SMS_HOOKS] = SmsHooks()
+    app[SMS_CLOCK] = SystemClock()  # tests replace it before start-up to drive time by hand
     app.router.add_post(STATUS_PATH, webhooks.status_callback, name="sms_status")
     app.router.add_post(INBOUND_PATH, webhooks.inbound_sms, name="sms_inbound")
     app.router.add_get("/staff/outbox", views.outbox_page, name="sms_outbox")
-    app.router.add_get("/staff/outbox/segments", views.segments_json, name="sms_segments")
+    app.router.add_post("/staff/outbox/segments", views.segments_json, name="sms_segments")
     app.router.add_get("/staff/outbox/segments.js", views.segments_script, name="sms_segments_js")
     app.cleanup_ctx.append(sending_ctx)

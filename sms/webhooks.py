@@ -14,10 +14,10 @@ from aiohttp import web
 from multidict import MultiDict
 from twilio.request_validator import RequestValidator
 
-from panel.clock import utcnow
 from panel.keys import DB, SETTINGS
 from sms import inbound, policy, status
 from sms.hooks import SMS_HOOKS
+from sms.keys import SMS_CLOCK
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,8 @@ async def status_callback(request: web.Request) -> web.Response:
         updated = await status.advance(
             tx, request.app[SMS_HOOKS], message_id, provider_sid=sid, state=state,
             error_code=fields.get("ErrorCode", "").strip()[:20],
-            error_message=fields.get("ErrorMessage", "").strip()[:500], now=utcnow(), rng=_jitter,
+            error_message=fields.get("ErrorMessage", "").strip()[:500], now=request.app[SMS_CLOCK].now(),
+            rng=_jitter,
         )
     if updated is None:
         log.debug("status %s for SMS #%d changed nothing (late, repeated or unknown)", provider_status, message_id)
@@ -78,7 +79,7 @@ async def inbound_sms(request: web.Request) -> web.Response:
     async with request.app[DB].transaction() as tx:
         handled_by = await inbound.receive(
             tx, request.app[SMS_HOOKS], message_sid=sid, from_number=from_number,
-            to_number=fields.get("To", "").strip(), body=fields.get("Body", ""), now=utcnow(),
+            to_number=fields.get("To", "").strip(), body=fields.get("Body", ""), now=request.app[SMS_CLOCK].now(),
             help_text=inbound.default_help(request.app[SETTINGS].municipality),
         )
     if handled_by is None:

@@ -9,16 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any
+
+from multidict import MultiMapping
 
 from panel.i18n import _
 from surveys.model import DONT_KNOW, FREE_TEXT, MULTIPLE, Question
 
 MAX_FREE_TEXT = 4000
-
-
-class FormLike(Protocol):
-    def getall(self, key: str, default: list[str]) -> list[str]: ...
 
 
 @dataclass(frozen=True)
@@ -35,13 +33,13 @@ def field_name(question: Question) -> str:
     return f"q{question.id}"
 
 
-def _submitted(form: FormLike, question: Question) -> list[str]:
+def _submitted(form: MultiMapping[Any], question: Question) -> list[str]:
     raw = form.getall(field_name(question), [])
     return [value.strip() for value in raw if isinstance(value, str) and value.strip()]
 
 
 def validate_page(
-    questions: Sequence[Question], form: FormLike
+    questions: Sequence[Question], form: MultiMapping[Any]
 ) -> tuple[dict[int, list[str]], list[AnswerProblem]]:
     """The values to store per question of the page, and the problems found (then nothing is stored)."""
     values: dict[int, list[str]] = {}

@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from panel.clock import STOCKHOLM
 from panel.i18n import _
@@ -58,7 +59,7 @@ class QuestionDraft:
     page: int
 
 
-def _field(form: Mapping[str, str], name: str) -> str:
+def _field(form: Mapping[str, Any], name: str) -> str:
     value = form.get(name, "")
     return value.strip() if isinstance(value, str) else ""
 
@@ -84,7 +85,7 @@ def sms_text_problems(field: str, text: str, *, needs_link: bool) -> list[Proble
     return problems
 
 
-def _whole_number(form: Mapping[str, str], name: str, low: int, high: int, problems: list[Problem]) -> int:
+def _whole_number(form: Mapping[str, Any], name: str, low: int, high: int, problems: list[Problem]) -> int:
     text = _field(form, name) or "0"
     if not text.isdigit() or not low <= int(text) <= high:
         problems.append(Problem(name, _("Ange ett heltal från {low} till {high}.")
@@ -93,7 +94,7 @@ def _whole_number(form: Mapping[str, str], name: str, low: int, high: int, probl
     return int(text)
 
 
-def parse_survey(form: Mapping[str, str], *, now: datetime) -> tuple[SurveyDraft | None, list[Problem]]:
+def parse_survey(form: Mapping[str, Any], *, now: datetime) -> tuple[SurveyDraft | None, list[Problem]]:
     problems: list[Problem] = []
     title = _field(form, "title")
     if not title:
@@ -146,7 +147,7 @@ def _lines(text: str) -> tuple[str, ...]:
     return tuple(line.strip() for line in text.splitlines() if line.strip())
 
 
-def parse_question(form: Mapping[str, str]) -> tuple[QuestionDraft | None, list[Problem]]:
+def parse_question(form: Mapping[str, Any]) -> tuple[QuestionDraft | None, list[Problem]]:
     problems: list[Problem] = []
     kind = _field(form, "kind")
     if kind not in KINDS:

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from babel.dates import format_datetime
 
+from panel import audit
 from panel.clock import STOCKHOLM, from_db, to_db
 from panel.db import Database, Transaction
 from panel.members.targeting import Recipient, Target, select_recipients
@@ -70,7 +71,7 @@ def _invitation_template(survey: Survey, language: str) -> str:
 
 
 async def send_survey(
-    db: Database, survey_id: int, target: Target, *, base_url: str, now: datetime
+    db: Database, survey_id: int, target: Target, *, base_url: str, now: datetime, user_id: int | None = None
 ) -> SendResult:
     """Open the survey and invite everyone the target reaches, in one transaction."""
     now_text = to_db(now)
@@ -87,6 +88,7 @@ async def send_survey(
                 invited += 1
         await store.set_invited_count(tx, survey_id, invited)
         await invitation_store.mark_members_surveyed(tx, survey_id, now=now_text)
+        await audit.record(tx, user_id, "survey.send", "survey", survey_id, detail=f"{invited} invitations")
     return SendResult(sent=True, invited=invited)
 
 

@@ -23,7 +23,8 @@ MAX_TEXT = 20_000
 MAX_ATTACHMENTS = 10
 _MESSAGE_ID = re.compile(r"<([^<>\s]+)>")
 _BLOCK_TAGS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "table", "ul", "ol"}
-_QUOTE_HEADER = re.compile(r"^(On .+ wrote:|Den .+ skrev .+:|.+ skrev:|-+ ?(Original Message|Ursprungligt meddelande) ?-+)\s*$")
+_SEPARATOR = re.compile(r"^-+ ?(Original Message|Ursprungligt meddelande) ?-+$")
+_QUOTE_HEADER = re.compile(r"^(On .+ wrote:|Den .+ skrev .+:|.+ skrev:)$")
 
 
 class MailError(ValueError):
@@ -85,10 +86,10 @@ def strip_quoted(text: str) -> str:
     end = len(lines)
     while end and (not lines[end - 1].strip() or lines[end - 1].lstrip().startswith(">")):
         end -= 1
-    if end and _QUOTE_HEADER.match(lines[end - 1].strip()):
+    if end and (_QUOTE_HEADER.match(lines[end - 1].strip()) or _SEPARATOR.match(lines[end - 1].strip())):
         end -= 1
     for index, line in enumerate(lines[:end]):  # Outlook puts the original below a separator, unquoted
-        if re.match(r"^-+ ?(Original Message|Ursprungligt meddelande) ?-+$", line.strip()):
+        if _SEPARATOR.match(line.strip()):
             end = index
             break
     kept = "\n".join(lines[:end]).strip()

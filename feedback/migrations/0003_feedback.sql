@@ -29,7 +29,9 @@ CREATE TABLE open311_keys (
     created_at   TEXT NOT NULL,
     created_by   INTEGER REFERENCES users (id) ON DELETE SET NULL,
     last_used_at TEXT,
-    revoked_at   TEXT
+    revoked_at   TEXT,
+    -- The nonce of the staff form that created the key: a reloaded POST creates no second key.
+    form_nonce   TEXT UNIQUE
 );
 
 CREATE TABLE cases (

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from panel.clock import to_db
-from panel.db import Transaction
+from panel.db import Database, Transaction
 from panel.members import lifecycle, signup_store, store, texts
 from panel.members.forms import Details
 from panel.members.hooks import MemberHooks
@@ -70,9 +70,9 @@ async def start(
     return token
 
 
-async def pending(tx: Transaction, token: str, now: datetime) -> bool:
+async def pending(conn: Database | Transaction, token: str, now: datetime) -> bool:
     """Whether `token` belongs to a sign-up that can still be confirmed."""
-    row = await signup_store.signup_by_token(tx, _token_hash(token))
+    row = await signup_store.signup_by_token(conn, _token_hash(token))
     return row is not None and row["expires_at"] >= to_db(now) and row["attempts"] < MAX_ATTEMPTS
 
 
@@ -101,17 +101,16 @@ async def confirm(
 async def _make_member(
     tx: Transaction, hooks: MemberHooks, details: Details, consent_version: str, at: str
 ) -> int:
-    fields = store.MemberFields(**dataclasses.asdict(details))
     existing = await store.member_by_phone(tx, details.phone)
     if existing is None:
         member_id = await store.insert_member(
-            tx, fields, status="active", consent_version=consent_version, consent_at=at,
+            tx, details, status="active", consent_version=consent_version, consent_at=at,
             consent_channel="web", joined_at=at,
         )
         await store.add_history(tx, member_id, "active", at=at, channel="web", user_id=None, note="")
         return member_id
     member_id = int(existing["id"])
-    await store.update_details(tx, member_id, fields)
+    await store.update_details(tx, member_id, details)
     if existing["status"] != "active":
         await lifecycle.change_status(tx, hooks, member_id, "active", lifecycle.Change("web", at))
     await store.renew_consent(tx, member_id, version=consent_version, at=at, channel="web")

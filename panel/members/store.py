@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from panel.db import Database, Row, Transaction
+from panel.members.forms import Details
 
 Conn = Database | Transaction
 
@@ -46,19 +47,6 @@ async def upsert_district(tx: Transaction, code: str, name: str) -> int:
 # -- members -------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class MemberFields:
-    """What a member tells about themselves; the registry's own fields (status, dates) are set apart."""
-
-    phone: str
-    name: str = ""
-    email: str = ""
-    language: str = "sv"
-    birth_year: int | None = None
-    gender: str = "not_stated"
-    district_id: int | None = None
-
-
 async def get_member(conn: Conn, member_id: int) -> Row | None:
     return await conn.fetch_one(f"{_MEMBER} WHERE m.id = ?", (member_id,))
 
@@ -78,7 +66,7 @@ async def existing_phones(conn: Conn, phones: list[str]) -> set[str]:
 
 
 async def insert_member(
-    tx: Transaction, fields: MemberFields, *, status: str, consent_version: str, consent_at: str | None,
+    tx: Transaction, fields: Details, *, status: str, consent_version: str, consent_at: str | None,
     consent_channel: str, joined_at: str,
 ) -> int:
     return await tx.insert(
@@ -89,7 +77,7 @@ async def insert_member(
     )
 
 
-async def update_details(tx: Transaction, member_id: int, fields: MemberFields) -> None:
+async def update_details(tx: Transaction, member_id: int, fields: Details) -> None:
     await tx.execute(
         "UPDATE members SET phone = ?, name = ?, email = ?, language = ?, birth_year = ?, gender = ?,"
         " district_id = ? WHERE id = ?",
@@ -217,3 +205,9 @@ async def consent_text(conn: Conn, version: str, language: str) -> Row | None:
         "SELECT version, language, body, created_at FROM consent_texts WHERE version = ? AND language = ?",
         (version, language),
     )
+
+
+async def member_id_by_invitation(conn: Conn, token: str) -> int | None:
+    """The member a survey link belongs to, for the leave link on survey pages."""
+    value = await conn.fetch_value("SELECT member_id FROM invitations WHERE token = ?", (token,))
+    return int(value) if value is not None else None

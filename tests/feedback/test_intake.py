@@ -112,10 +112,7 @@ async def test_a_receipt_goes_to_residents_who_can_be_reached(
     async def record(_tx: object, case_id: int, *, subject: str, text: str, kind: str) -> None:
         sent.append((case_id, kind, text))
 
-    class FakeOutbound:
-        notify_resident = staticmethod(record)
-
-    monkeypatch.setattr(intake_module.importlib, "import_module", lambda name: FakeOutbound)
+    monkeypatch.setattr(intake_module.outbound, "notify_resident", record)
     async with db.transaction() as tx:
         reached = await intake(tx, item(contact_phone="+46701234567"), now=NOW, base_url="https://x.se/")
         await intake(tx, item(), now=NOW)  # no contact: nothing to send

@@ -1,0 +1,134 @@
+"""Staff pages of the registry: the member list, a member's page, status changes, export and erasure.
+
+Reading personal data is part of the job of panel administrators (admin) and analysts; export and erasure
+are admin only. Every view of a member's data, every change, export and erasure goes to the audit log.
+"""
+
+from __future__ import annotations
+
+from aiohttp import web
+from multidict import MultiMapping
+
+from panel import audit
+from panel.auth import logged_in_user, require_role
+from panel.clock import to_db, utcnow
+from panel.i18n import _
+from panel.keys import DB
+from panel.members import lifecycle, phones, rights, store, vocab
+from panel.members.forms import search_text
+from panel.members.hooks import MEMBER_HOOKS
+from panel.web import bad_request, form_value, render
+
+routes = web.RouteTableDef()
+PAGE_SIZE = 50
+STAFF_STATUSES = ("active", "paused", "left")
+
+
+def _filter(query: MultiMapping[str]) -> store.ListFilter:
+    district = query.get("district", "")
+    return store.ListFilter(
+        status=query.get("status", "") if query.get("status", "") in vocab.STATUSES else "",
+        district_id=int(district) if district.isdigit() else None,
+        gender=query.get("gender", "") if query.get("gender", "") in vocab.GENDERS else "",
+        language=query.get("language", "") if query.get("language", "") in vocab.LANGUAGES else "",
+        search=search_text(query.get("q", "")),
+    )
+
+
+def _member_id(request: web.Request) -> int:
+    return int(request.match_info["id"])
+
+
+@routes.get("/staff/members")
+@require_role("analyst")
+async def member_list(request: web.Request) -> web.Response:
+    db, user = request.app[DB], logged_in_user(request)
+    flt = _filter(request.query)
+    before = request.query.get("before", "")
+    rows = await store.list_members(db, flt, before_id=int(before) if before.isdigit() else None, limit=PAGE_SIZE)
+    async with db.transaction() as tx:
+        await audit.record(tx, user.id, "list", "member", "list", detail=request.query_string[:500])
+    next_before = rows[PAGE_SIZE - 1]["id"] if len(rows) > PAGE_SIZE else None
+    return render(request, "members/list.html", {
+        "members": rows[:PAGE_SIZE], "next_before": next_before, "counts": await store.count_by_status(db),
+        "districts": await store.districts(db), "query": request.query, "masked": phones.masked,
+        "labels": vocab, "paged": bool(before),
+    })
+
+
+@routes.get("/staff/members/{id:\\d+}")
+@require_role("analyst")
+async def member_page(request: web.Request) -> web.Response:
+    db, user = request.app[DB], logged_in_user(request)
+    member_id = _member_id(request)
+    member = await store.get_member(db, member_id)
+    if member is None:
+        raise web.HTTPNotFound
+    async with db.transaction() as tx:
+        await audit.record(tx, user.id, "view", "member", member_id)
+    received, last = await store.survey_stats(db, member_id)
+    return render(request, "members/member.html", {
+        "m": member, "display_phone": phones.display(member["phone"]), "labels": vocab,
+        "history": await store.history(db, member_id), "invitations": await store.invitations(db, member_id),
+        "received": received, "last_surveyed": last, "statuses": STAFF_STATUSES,
+        "consent": await store.consent_text(db, member["consent_version"], member["language"]),
+        "notice": request.query.get("notice", ""),
+    })
+
+
+@routes.post("/staff/members/{id:\\d+}/status")
+@require_role("analyst")
+async def change_status(request: web.Request) -> web.Response:
+    form = await request.post()
+    user, member_id = logged_in_user(request), _member_id(request)
+    status, note = form_value(form, "status"), form_value(form, "note", limit=500)
+    if status not in STAFF_STATUSES:
+        return bad_request(request, _("Välj en av statusarna i listan."))
+    try:
+        async with request.app[DB].transaction() as tx:
+            if await store.get_member(tx, member_id) is None:
+                raise web.HTTPNotFound
+            change = lifecycle.Change("staff", to_db(utcnow()), user_id=user.id, note=note)
+            if await lifecycle.change_status(tx, request.app[MEMBER_HOOKS], member_id, status, change):
+                await audit.record(tx, user.id, "status", "member", member_id, detail=status)
+    except lifecycle.StatusError:
+        return bad_request(request, _("Medlemmens status kan inte ändras så."), status=409)
+    raise web.HTTPSeeOther(f"/staff/members/{member_id}?notice=status")
+
+
+@routes.get("/staff/members/{id:\\d+}/export.{fmt:(json|csv)}")
+@require_role("admin")
+async def export(request: web.Request) -> web.Response:
+    db, user, member_id = request.app[DB], logged_in_user(request), _member_id(request)
+    fmt = request.match_info["fmt"]
+    data = await rights.export_data(db, member_id)
+    if data is None:
+        raise web.HTTPNotFound
+    async with db.transaction() as tx:
+        await rights.record_export(tx, user.id, member_id, fmt)
+    body = rights.to_json(data) if fmt == "json" else rights.to_csv(data)
+    return web.Response(
+        text=body, content_type="application/json" if fmt == "json" else "text/csv", charset="utf-8",
+        headers={"Content-Disposition": f'attachment; filename="member-{member_id}.{fmt}"',
+                 "Cache-Control": "no-store"},
+    )
+
+
+@routes.get("/staff/members/{id:\\d+}/erase")
+@require_role("admin")
+async def erase_page(request: web.Request) -> web.Response:
+    member = await store.get_member(request.app[DB], _member_id(request))
+    if member is None:
+        raise web.HTTPNotFound
+    return render(request, "members/erase.html", {"m": member, "labels": vocab})
+
+
+@routes.post("/staff/members/{id:\\d+}/erase")
+@require_role("admin")
+async def erase(request: web.Request) -> web.Response:
+    form = await request.post()
+    user, member_id = logged_in_user(request), _member_id(request)
+    reason = form_value(form, "reason", limit=200) or "request"
+    async with request.app[DB].transaction() as tx:
+        await rights.erase(tx, request.app[MEMBER_HOOKS], member_id, user_id=user.id, now=utcnow(), reason=reason)
+    raise web.HTTPSeeOther("/staff/members?erased=1")
