@@ -89,7 +89,8 @@ async def change_handling(tx: Transaction, case: Row, change: HandlingChange, us
         await store.set_fields(tx, case["id"], now, assignee_user_id=change.assignee_id)
         if change.assignee_id is not None:
             await store.open_if_new(tx, case["id"], now)
-        await store.add_event(tx, case["id"], now, "assigned", str(change.assignee_id or ""), user.id)
+        name = await store.user_name(tx, change.assignee_id) if change.assignee_id is not None else ""
+        await store.add_event(tx, case["id"], now, "assigned", name, user.id)
         await audit.record(tx, user.id, "case_assign", "case", case["id"], str(change.assignee_id or ""))
     if change.priority != case["priority"]:
         await store.set_fields(tx, case["id"], now, priority=change.priority)

@@ -160,7 +160,8 @@ def check_feedback(
     category = categories.get(values["category"])
     if category is None:
         errors["category"] = _("Välj ett område.")
-    values["body"] = _text(fields, "body", MAX_BODY).replace("\r\n", "\n")
+    # Browsers send a textarea's line breaks as CRLF; counted as one character, as the page's maxlength does.
+    values["body"] = str(fields.get("body", "") or "").replace("\r\n", "\n").strip()[: MAX_BODY + 1]
     if not values["body"]:
         errors["body"] = _("Skriv din synpunkt.")
     elif len(values["body"]) > MAX_BODY:

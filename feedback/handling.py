@@ -193,6 +193,25 @@ def public_event_label(kind: str) -> str | None:
     }.get(kind)
 
 
+def staff_event_label(kind: str) -> str:
+    """Every event as staff read it in the case history."""
+    internal = {
+        "note": _("Intern anteckning"),
+        "assigned": _("Handläggare ändrad"),
+        "priority": _("Prioritet ändrad"),
+        "secrecy": _("Sekretessprövning ändrad"),
+        "merged_in": _("Ett annat ärende slogs ihop med detta"),
+        "message_in": _("Nytt meddelande från invånaren"),
+        "answered_directly": _("Besvarat direkt vid första kontakten"),
+        "contacts_purged": _("Kontaktuppgifter gallrade"),
+        "state": _("Status ändrad"),
+        "resident_message": _("Nytt meddelande från invånaren"),
+        "resident_resolved": _("Invånaren: svaret löste ärendet"),
+        "resident_unresolved": _("Invånaren: svaret löste inte ärendet"),
+    }
+    return internal.get(kind) or public_event_label(kind) or kind
+
+
 EVENT_OF_DECISION = {
     "answer": "answered",
     "request_completion": "completion_requested",
@@ -229,6 +248,7 @@ def is_overdue(state: str, answer_due_at: str | None, today: date) -> bool:
 
 def setup(app: web.Application) -> None:
     """Start the handling side's background jobs; called by `feedback.web.setup`."""
-    from feedback import handling_jobs  # the jobs do I/O; keep this module importable without it
+    # Imported here: the jobs do I/O and import this module; the rules above stay free of both.
+    from .handling_jobs import setup as setup_jobs
 
-    handling_jobs.setup(app)
+    setup_jobs(app)

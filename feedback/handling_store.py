@@ -132,6 +132,11 @@ async def handlers(db: Reader) -> list[Row]:
     )
 
 
+async def user_name(db: Reader, user_id: int) -> str:
+    row = await db.fetch_one("SELECT display_name, username FROM users WHERE id = ?", (user_id,))
+    return "" if row is None else str(row["display_name"] or row["username"])
+
+
 async def departments(db: Reader) -> list[str]:
     rows = await db.fetch_all(
         "SELECT name FROM departments UNION SELECT department FROM categories WHERE department != ''"
@@ -208,7 +213,7 @@ async def open_if_new(tx: Transaction, case_id: int, at: str) -> None:
 
 async def merged_duplicates(db: Reader, case_id: int) -> list[Row]:
     return await db.fetch_all(
-        "SELECT id, reference, tracking_token, created_at FROM cases WHERE merged_into_id = ? ORDER BY id",
+        "SELECT id, reference, tracking_token, channel, created_at FROM cases WHERE merged_into_id = ? ORDER BY id",
         (case_id,),
     )
 

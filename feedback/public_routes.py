@@ -17,7 +17,7 @@ from multidict import MultiDictProxy
 from panel import clock
 from panel.i18n import _
 from panel.keys import DB, SETTINGS
-from panel.web import bad_request, render
+from panel.web import bad_request, client_address, render
 
 from . import forms, store
 from .forms import Upload
@@ -76,7 +76,7 @@ async def submit_feedback(request: web.Request) -> web.Response:
     nonce = form.get("nonce")
     if not isinstance(nonce, str) or not NONCE.match(nonce):
         return bad_request(request, _("Formuläret saknar en del. Ladda om sidan och försök igen."))
-    if FORM_LIMIT in request.app and not request.app[FORM_LIMIT].allow(request.remote or "", time.monotonic()):
+    if FORM_LIMIT in request.app and not request.app[FORM_LIMIT].allow(client_address(request), time.monotonic()):
         message = _("Många synpunkter har skickats härifrån på kort tid. Vänta en stund och försök igen.")
         return bad_request(request, message, status=429)
     checked = forms.check_feedback(text_fields(form), await store.category_rules(db), uploads_of(form, "attachments"))

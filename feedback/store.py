@@ -109,12 +109,12 @@ async def can_reach(conn: Reader, case_id: int) -> bool:
     return value is not None
 
 
-async def touch_case(tx: Transaction, case_id: int, at: str) -> None:
+async def touch_case(tx: Transaction, case_id: int, at: str, *, reopen: bool = True) -> None:
     """A resident wrote again: the case is updated, and a case waiting for their reply is open again."""
     await tx.execute(
-        "UPDATE cases SET updated_at = ?, state = CASE WHEN state = 'waiting' THEN 'open' ELSE state END"
+        "UPDATE cases SET updated_at = ?, state = CASE WHEN ? AND state = 'waiting' THEN 'open' ELSE state END"
         " WHERE id = ?",
-        (at, case_id),
+        (at, reopen, case_id),
     )
 
 

@@ -11,7 +11,7 @@ from panel.auth import ROLES, USER, LoginThrottled, logged_in_user, require_role
 from panel.i18n import LANGUAGES, _
 from panel.keys import DB, SETTINGS
 from panel.middleware import LANGUAGE_COOKIE
-from panel.web import form_value, render
+from panel.web import client_address, form_value, render
 
 routes = web.RouteTableDef()
 
@@ -58,7 +58,7 @@ async def login(request: web.Request) -> web.Response:
     db = request.app[DB]
     try:
         user_id = await auth.authenticate(
-            db, username, password, request.remote or "", max_failures=request.app[SETTINGS].login_attempts
+            db, username, password, client_address(request), max_failures=request.app[SETTINGS].login_attempts
         )
     except LoginThrottled:
         context["error"] = _("För många misslyckade inloggningar. Vänta 15 minuter och försök igen.")

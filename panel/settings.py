@@ -122,6 +122,8 @@ SPECS: tuple[Spec, ...] = (
          "Key for signing CSRF and form tokens. Empty: a random key is generated once and kept in the database."),
     Spec("language", "sv", _choice("sv", "en"), "Default language of the pages: sv or en."),
     Spec("municipality", "Exempelby kommun", _text, "Name of the municipality shown on every page."),
+    Spec("trusted_proxy", False, _boolean,
+         "True behind a reverse proxy: the client address is the last X-Forwarded-For entry (for rate limits)."),
     Spec("max_request_bytes", 10 * 1024 * 1024, _integer, "Largest accepted request body in bytes."),
     Spec("log_level", "info", _choice("debug", "info", "warning", "error"), "Logging level."),
     Spec("sms_backend", "console", _choice("console", "twilio"),
@@ -169,6 +171,7 @@ class Settings:
     secret_key: str
     language: str
     municipality: str
+    trusted_proxy: bool
     max_request_bytes: int
     log_level: str
     sms_backend: str

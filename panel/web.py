@@ -118,6 +118,15 @@ def form_value(form: Any, name: str, *, limit: int = 10_000) -> str:
     return value.strip()[:limit] if isinstance(value, str) else ""
 
 
+def client_address(request: web.Request) -> str:
+    """The resident's address for rate limits: behind our own proxy, the address that proxy saw."""
+    if request.app[SETTINGS].trusted_proxy:
+        forwarded = request.headers.get("X-Forwarded-For", "")
+        if forwarded:
+            return forwarded.rsplit(",", 1)[-1].strip()
+    return request.remote or "unknown"
+
+
 def wants_html(request: web.Request) -> bool:
     """Machine endpoints answer in their own formats; everything else gets pages."""
     return not request.path.startswith(("/api/", "/open311/", "/webhooks/"))

@@ -40,27 +40,28 @@ async def advance(tx: Transaction, hooks: SmsHooks, message_id: int, *, provider
     if known_sid is None and row["state"] != policy.SENDING:
         return None  # queued again or cancelled: this try is over
     stamp = to_db(now)
+    if not policy.can_move(row["state"], state):
+        if known_sid is None:
+            # The provider's callback beat our own record of the send: keep its SID so later news matches.
+            return await store.record_provider_state(
+                tx, message_id, expected=row["state"], provider_sid=provider_sid, state=row["state"],
+                error_code=row["error_code"], error_message=row["error_message"], now=stamp,
+            )
+        return None  # late, repeated or out of order: states only move forward
     if state in (policy.UNDELIVERED, policy.FAILED) and policy.retry_after_delivery_failure(
         _code(error_code), row["attempts"]
     ):
+        # The handset was unreachable: nobody got the text, so a later try cannot double it.
         delay = policy.backoff(row["attempts"], rng)
         updated = await store.set_state(
             tx, message_id, expected=row["state"], state=policy.QUEUED, error_code=error_code,
             error_message=error_message, next_attempt_at=to_db(now + timedelta(seconds=delay)), now=stamp,
         )
-    elif policy.can_move(row["state"], state):
+    else:
         updated = await store.record_provider_state(
             tx, message_id, expected=row["state"], provider_sid=provider_sid, state=state,
             error_code=error_code, error_message=error_message, now=stamp,
         )
-    elif known_sid is None:
-        # The provider's callback beat our own record of the send: keep its SID so later news matches.
-        return await store.record_provider_state(
-            tx, message_id, expected=row["state"], provider_sid=provider_sid, state=row["state"],
-            error_code=row["error_code"], error_message=row["error_message"], now=stamp,
-        )
-    else:
-        return None  # late, repeated or out of order: states only move forward
     if updated is not None:
         await notify(tx, hooks, updated)
     return updated

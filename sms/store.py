@@ -52,7 +52,7 @@ async def cancel_queued(tx: Transaction, *, recipient: str | None, ref_type: str
 
 async def claim_due(tx: Transaction, *, now: str, lease_until: str, limit: int, urgent_only: bool) -> list[Row]:
     """Move up to `limit` due queued messages to 'sending' and return them, urgent and oldest first."""
-    return await tx.fetch_all(
+    rows = await tx.fetch_all(
         """
         UPDATE sms_messages
         SET state = 'sending', attempts = attempts + 1, attempt_started_at = :now,
@@ -65,6 +65,8 @@ async def claim_due(tx: Transaction, *, now: str, lease_until: str, limit: int, 
         """,
         {"now": now, "lease": lease_until, "limit": limit, "urgent_only": int(urgent_only)},
     )
+    # RETURNING does not keep the subquery's order: sort again so urgent and older messages go first.
+    return sorted(rows, key=lambda row: (-row["urgent"], row["created_at"], row["id"]))
 
 
 async def unknown_outcomes(conn: Conn, *, now: str, limit: int) -> list[Row]:

@@ -28,6 +28,20 @@ def state_labels() -> dict[str, str]:
     }
 
 
+def purpose_labels() -> dict[str, str]:
+    """Names for the purposes the packages use today; any other purpose is shown as it is stored."""
+    return {
+        "invitation": _("Inbjudan till enkät"),
+        "reminder": _("Påminnelse om enkät"),
+        "survey_reply": _("Svar på sms-enkät"),
+        "member_signup": _("Bekräftelse av anmälan"),
+        "member_invitation": _("Inbjudan till panelen"),
+        "member_leave_link": _("Länk för att lämna panelen"),
+        "keyword_reply": _("Svar på STOPP, START eller HJÄLP"),
+        "test": _("Testmeddelande"),
+    }
+
+
 def _recipient_filter(text: str) -> str | None:
     """A phone number as staff type it (070-123 45 67, +46 70 ...) in E.164, or None if it is not one."""
     try:
@@ -70,7 +84,8 @@ async def outbox_page(request: web.Request) -> web.Response:
     context = {
         "messages": rows[:PAGE_SIZE],
         "next_before": rows[PAGE_SIZE - 1]["id"] if len(rows) > PAGE_SIZE else None,
-        "filters": filters, "errors": errors, "states": policy.STATES, "labels": state_labels(),
+        "filters": filters, "errors": errors, "states": policy.STATES,
+        "labels": state_labels(), "purpose_labels": purpose_labels(),
         "purposes": await store.purposes(db), "totals": await store.totals(db),
         "queued": non_urgent + urgent, "urgent": urgent,
         "rate": settings.sms_rate_per_second, "quiet": quiet, "backend": settings.sms_backend,

@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 STATUS_PATH = "/webhooks/twilio/status"
 INBOUND_PATH = "/webhooks/twilio/sms"
+SEND_TIMEOUT = 15.0  # seconds; the twilio client ignores its own timeout, so ours wraps every call
 
 
 def status_url(settings: Settings, message_id: int) -> str:
@@ -32,10 +33,10 @@ def status_url(settings: Settings, message_id: int) -> str:
 
 def dispatch_config(settings: Settings) -> DispatchConfig:
     return DispatchConfig(rate_per_second=settings.sms_rate_per_second,
-                          quiet=QuietHours.parse(settings.sms_quiet_hours))
+                          quiet=QuietHours.parse(settings.sms_quiet_hours), send_timeout=SEND_TIMEOUT)
 
 
-def make_sender(settings: Settings, *, timeout: float = 15.0) -> Sender:
+def make_sender(settings: Settings, *, timeout: float = SEND_TIMEOUT) -> Sender:
     """The backend the settings ask for. Call inside a running loop: the Twilio client opens a session."""
     if settings.sms_backend != "twilio":
         return ConsoleSender()

@@ -16,10 +16,10 @@ from aiohttp import web
 
 from panel.clock import now_db, utcnow
 from panel.db import Row
-from panel.i18n import set_language
+from panel.i18n import _, set_language
 from panel.keys import DB
 from panel.middleware import LANGUAGE_COOKIE
-from panel.web import render
+from panel.web import bad_request, render
 from surveys import invitation_store, store
 from surveys.answering import AnswerProblem, first_unanswered_page, validate_page
 from surveys.model import Question, Survey, pages_of
@@ -99,8 +99,8 @@ async def answer_submit(request: web.Request) -> web.Response:
         return render(request, "surveys/already.html", {"survey": visit.survey})
     form = await request.post()
     number = _page_number(str(form.get("page", "")), len(visit.pages))
-    if number is None:
-        return unavailable(request)
+    if number is None:  # not sent by our form
+        return bad_request(request, _("Svaren kunde inte sparas. Öppna länken i sms:et igen och försök på nytt."))
     values, problems = validate_page(visit.pages[number - 1], form)
     if problems:
         submitted = {q.id: [str(v) for v in form.getall(f"q{q.id}", [])] for q in visit.pages[number - 1]}

@@ -82,9 +82,11 @@ async def send_survey(
         ):
             return SendResult(sent=False, invited=0)
         recipients = await select_recipients(tx, target, now=now)
+        # A survey that opens later is invited now but its SMS wait in the outbox until the opening time.
+        send_at = max(now, from_db(survey.opens_at)) if survey.opens_at else now
         invited = 0
         for recipient in recipients:
-            if await invite(tx, survey, recipient, base_url=base_url, now=now_text):
+            if await invite(tx, survey, recipient, base_url=base_url, now=now_text, send_at=send_at):
                 invited += 1
         await store.set_invited_count(tx, survey_id, invited)
         await invitation_store.mark_members_surveyed(tx, survey_id, now=now_text)
@@ -92,7 +94,8 @@ async def send_survey(
     return SendResult(sent=True, invited=invited)
 
 
-async def invite(tx: Transaction, survey: Survey, recipient: Recipient, *, base_url: str, now: str) -> bool:
+async def invite(tx: Transaction, survey: Survey, recipient: Recipient, *, base_url: str, now: str,
+                 send_at: datetime | None = None) -> bool:
     """One invitation and its SMS; False if the member already has one for this survey."""
     language = recipient.language if recipient.language in ("sv", "en") else "sv"
     for _attempt in range(5):  # a token collision at 72 bits is next to impossible, but never fatal
@@ -111,7 +114,8 @@ async def invite(tx: Transaction, survey: Survey, recipient: Recipient, *, base_
     body = fill(_invitation_template(survey, language), link=answer_link(base_url, token),
                 deadline=format_deadline(survey.closes_at, language), name=recipient.name)
     await outbox.enqueue(tx, recipient=recipient.phone, body=body, purpose="invitation",
-                         ref_type="invitation", ref_id=invitation_id, dedupe_key=f"invitation:{invitation_id}")
+                         ref_type="invitation", ref_id=invitation_id, dedupe_key=f"invitation:{invitation_id}",
+                         now=send_at)
     return True
 
 

@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from importlib import resources
 
 from aiohttp import web
 
@@ -54,6 +55,8 @@ def setup(app: web.Application) -> None:
     app.router.add_routes(answer_routes.routes)
     app.router.add_routes(staff_routes.routes)
     app.router.add_routes(send_routes.routes)
+    # Its own prefix: the core's "/static/" resource would otherwise catch these paths first.
+    app.router.add_static("/surveys-static/", resources.files("surveys").joinpath("static"))  # type: ignore[arg-type]
     if SMS_HOOKS not in app:  # sms normally creates them first; keep working if it is left out
         app[SMS_HOOKS] = SmsHooks()
     # First in line: the composition root sets feedback up before surveys, but a reply to a running SMS

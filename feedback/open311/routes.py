@@ -4,6 +4,7 @@ Services are the active categories. Every service has `metadata` true and one op
 (complaint, praise, idea, question or fault_report; fault_report when left out), because a case has a kind.
 Requests are `realtime`: POST answers with the case reference as `service_request_id`. A client may send an
 `Idempotency-Key` header: a retried POST with the same key and API key returns the first request's id.
+One server serves one municipality, so `jurisdiction_id` is accepted and ignored, as the spec allows.
 """
 
 from __future__ import annotations
@@ -56,6 +57,8 @@ def spec_errors(handler: Any) -> Any:
             return await handler(request)
         except Open311Error as exc:
             return error(request.match_info.get("fmt", "xml"), exc.status, exc.description)
+        except web.HTTPRequestEntityTooLarge:
+            return error(request.match_info.get("fmt", "xml"), 413, "the request is too large")
 
     wrapped.__name__ = handler.__name__
     wrapped.__doc__ = handler.__doc__

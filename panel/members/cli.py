@@ -28,11 +28,16 @@ def register(subparsers: Any) -> None:
     purge.set_defaults(handler=purge_command)
 
 
+def _rows(count: int) -> str:
+    return f"{count} rad" if count == 1 else f"{count} rader"
+
+
 def print_report(report: importing.Report, out: TextIO, *, committed: bool) -> None:
+    """The same verdicts as the staff page, one line per rejected row, then the totals."""
     for row in report.rejected:
         print(f"rad {row.line}: {' '.join(row.problems)}", file=out)
     verb = "importerades" if committed else "kan importeras"
-    print(f"{len(report.importable)} rader {verb}, {len(report.rejected)} rader hoppas över.", file=out)
+    print(f"{_rows(len(report.importable))} {verb}, {_rows(len(report.rejected))} hoppas över.", file=out)
 
 
 async def import_command(args: argparse.Namespace, db: Database, settings: Settings) -> int:

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 
 from panel.i18n import _
-from panel.members.vocab import AGE_BANDS
+from panel.members.vocab import AGE_BANDS, age_band
 
 UNDER, OVER = 0.8, 1.25
 _GENDERS = {"kvinna": "woman", "kvinnor": "woman", "k": "woman", "woman": "woman", "women": "woman",
@@ -122,6 +124,25 @@ def compare(
               panel.get(group, 0) / panel_total, population.get(group, 0) / population_total)
         for group, label in groups
     ]
+
+
+@dataclass(frozen=True)
+class Marginals:
+    by_district: dict[str, int]
+    by_age_band: dict[str, int]
+    by_gender: dict[str, int]
+
+
+def marginals(groups: Iterable[tuple[str, str, int | None, int]], today: date) -> Marginals:
+    """Totals per district, age band and gender from counts by (district, gender, birth year)."""
+    result = Marginals(defaultdict(int), defaultdict(int), defaultdict(int))
+    for district, gender, birth_year, count in groups:
+        result.by_district[district] += count
+        result.by_gender[gender] += count
+        band = age_band(birth_year, today)
+        if band:
+            result.by_age_band[band] += count
+    return result
 
 
 @dataclass(frozen=True)

@@ -25,12 +25,11 @@ async def _context(request: web.Request) -> dict[str, Any]:
     today = utcnow().date()
     district_rows = await store.districts(db)
     gender_groups = [(g, _(vocab.GENDER_LABELS[g])) for g in ("woman", "man")]
+    panel = population.marginals(await population_store.active_composition(db), today)
     dimensions = [
-        ("district", _("Område"), [(d["code"], d["name"]) for d in district_rows],
-         await population_store.active_by_district(db)),
-        ("age_band", _("Åldersgrupp"), [(band, band) for band in vocab.AGE_BANDS],
-         await population_store.active_by_age_band(db, today)),
-        ("gender", _("Kön"), gender_groups, await population_store.active_by_gender(db)),
+        ("district", _("Område"), [(d["code"], d["name"]) for d in district_rows], panel.by_district),
+        ("age_band", _("Åldersgrupp"), [(band, band) for band in vocab.AGE_BANDS], panel.by_age_band),
+        ("gender", _("Kön"), gender_groups, panel.by_gender),
     ]
     comparisons = []
     for key, title, groups, panel_counts in dimensions:

@@ -23,6 +23,16 @@ STATUS_LABELS = {
     "left": "Har lämnat",
     "invalid": "Ogiltigt nummer",
 }
+INVITATION_LABELS = {
+    "queued": "I kö",
+    "sent": "Skickad",
+    "delivered": "Levererad",
+    "failed": "Kom inte fram",
+    "opened": "Öppnad",
+    "started": "Påbörjad",
+    "completed": "Besvarad",
+    "opted_out": "Lämnade panelen",
+}
 CHANNEL_LABELS = {
     "web": "Webben",
     "sms": "SMS",

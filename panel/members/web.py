@@ -22,8 +22,9 @@ RETENTION_FIRST_RUN = 60.0  # after start-up, so a restart loop does not hammer 
 
 
 def setup(app: web.Application) -> None:
-    hooks = MemberHooks()
-    app[MEMBER_HOOKS] = hooks
+    if MEMBER_HOOKS not in app:
+        app[MEMBER_HOOKS] = MemberHooks()
+    hooks = app[MEMBER_HOOKS]
     for table in (public_views.routes, import_views.routes, staff_views.routes, population_views.routes):
         app.router.add_routes(table)
     if SMS_HOOKS not in app:

@@ -71,6 +71,8 @@ CREATE TABLE member_flow_erased (
 
 -- Paging and counting stay on indexes at 100,000 members; fatigue rules look up invitations per member.
 CREATE INDEX members_district ON members (district_id, id);
+-- Covers the composition page's count of active members by district, gender and birth year.
+CREATE INDEX members_composition ON members (status, district_id, gender, birth_year);
 CREATE INDEX members_joined ON members (joined_at);
 CREATE INDEX members_left ON members (left_at);
 CREATE INDEX invitations_member_created ON invitations (member_id, created_at);

@@ -9,7 +9,8 @@
     box.setAttribute("data-ready", "");
     var summary = box.querySelector("[data-summary]");
     var warning = box.querySelector("[data-warning]");
-    var button = box.querySelector("[data-count-button]");
+    var warningBox = box.querySelector("[data-warning-box]");
+    var button = box.querySelector("[data-count-box]");
     if (button) { button.hidden = true; }
     var timer = null;
     function update() {
@@ -23,7 +24,7 @@
           if (!data) { return; }
           summary.textContent = data.summary;
           warning.textContent = data.warning;
-          warning.hidden = !data.warning;
+          warningBox.hidden = !data.warning;
         })
         .catch(function () { if (button) { button.hidden = false; } });
     }

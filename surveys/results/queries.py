@@ -12,8 +12,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from panel.db import Database, Row, Transaction
-
-Cell = tuple[str, str, str]  # (district_code, age_band, gender)
+from surveys.results.weighting import Cell  # (district_code, age_band, gender)
 
 # Upper bounds, in minutes after sending, of the response-curve buckets; later answers fall in a last one.
 CURVE_MINUTES = (5, 15, 30, 60, 120, 360, 1440, 4320, 10080)
@@ -45,6 +44,13 @@ class Cube:
 
 async def survey(db: Database, survey_id: int) -> Row | None:
     return await db.fetch_one("SELECT * FROM surveys WHERE id = ?", (survey_id,))
+
+
+async def sent_survey_by_title(db: Database, title: str) -> int | None:
+    value = await db.fetch_value(
+        "SELECT id FROM surveys WHERE title = ? AND sent_at IS NOT NULL ORDER BY id LIMIT 1", (title,)
+    )
+    return None if value is None else int(value)
 
 
 async def questions(db: Database, survey_id: int) -> list[Row]:
@@ -193,12 +199,11 @@ async def distributions(db: Database, question_ids: list[int]) -> dict[int, dict
     if not question_ids:
         return {}
     marks = ", ".join("?" for _ in question_ids)
-    rows = await db.fetch_all(
-        "SELECT a.question_id, a.value, COUNT(*) AS n FROM answers a JOIN invitations i ON i.id = a.invitation_id"
-        f" WHERE a.question_id IN ({marks}) AND i.completed_at IS NOT NULL"  # noqa: S608 - placeholders only
-        " GROUP BY a.question_id, a.value",
-        question_ids,
-    )
+    sql = (
+        "SELECT a.question_id, a.value, COUNT(*) AS n FROM answers a JOIN invitations i ON i.id = a.invitation_id"  # noqa: S608
+        f" WHERE a.question_id IN ({marks}) AND i.completed_at IS NOT NULL GROUP BY a.question_id, a.value"
+    )  # only "?" placeholders are formatted in
+    rows = await db.fetch_all(sql, question_ids)
     result: dict[int, dict[str, int]] = {qid: {} for qid in question_ids}
     for r in rows:
         result[r["question_id"]][r["value"]] = r["n"]
@@ -220,9 +225,10 @@ async def respondent_batches(
             return
         last = people[-1]["id"]
         answers = await db.fetch_all(
-            "SELECT invitation_id, question_id, value FROM answers WHERE invitation_id BETWEEN ? AND ?"
-            " ORDER BY invitation_id, question_id, value",
-            (people[0]["id"], last),
+            "SELECT a.invitation_id, a.question_id, a.value FROM invitations i JOIN answers a ON a.invitation_id = i.id"
+            " WHERE i.survey_id = ? AND i.completed_at IS NOT NULL AND i.id BETWEEN ? AND ?"
+            " ORDER BY a.invitation_id, a.question_id, a.value",
+            (survey_id, people[0]["id"], last),
         )
         by_person: dict[int, list[Row]] = {}
         for answer in answers:

@@ -20,7 +20,7 @@ stated, say) keep the weight 1 and are counted in `Weights.unmatched`.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 Cell = tuple[str, ...]  # (district_code, age_band, gender)
@@ -71,7 +71,7 @@ def post_stratify(sample: Mapping[Cell, int], population: Mapping[Cell, float]) 
 
 def rake(
     sample: Mapping[Cell, int],
-    margins: list[Mapping[str, float]],
+    margins: Sequence[Mapping[str, float]],
     *,
     tolerance: float = RAKING_TOLERANCE,
     max_rounds: int = RAKING_MAX_ROUNDS,

@@ -44,6 +44,12 @@ def test_bad_fields_are_named(changes: dict[str, str], field: str) -> None:
     assert list(checked.errors) == [field]
 
 
+def test_line_breaks_count_as_one_character() -> None:
+    text = ("x" * 99 + "\r\n") * 40  # 4,000 characters in the browser, 4,040 bytes of CRLF text on the wire
+    checked = forms.check_feedback(fields(body=text), CATEGORIES)
+    assert checked.ok and len(checked.values["body"]) == 3999
+
+
 def test_a_category_that_needs_a_place_asks_for_one() -> None:
     assert "location" in forms.check_feedback(fields(category="gata"), CATEGORIES).errors
     assert forms.check_feedback(fields(category="gata", location="Storgatan 1"), CATEGORIES).ok

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from aiohttp import FormData, web
 from aiohttp.test_utils import TestClient
 
+from panel.auth import User
 from panel.keys import DB
 from tests.helpers import csrf_token
 
@@ -48,6 +50,8 @@ async def test_a_submission_becomes_a_case_and_shows_its_reference(client: TestC
     assert case is not None
     assert (case["channel"], case["kind"], case["location_text"]) == ("web", "fault_report", "Ågatan 3")
     assert f"/t/{case['tracking_token']}" in page
+    tracking = await client.get(f"/t/{case['tracking_token']}")  # the link works without an account
+    assert tracking.status == 200 and case["reference"] in await tracking.text()
     # The contact is stored apart from the case text.
     assert await app[DB].fetch_value("SELECT email FROM case_contacts WHERE case_id = ?", (case["id"],)) == (
         "anna@example.se")
@@ -113,8 +117,22 @@ def test_every_intake_text_has_an_english_translation() -> None:
     root = Path(__file__).parents[2] / "feedback"
     with (root / "locale" / "en.po").open("rb") as po:
         translated = {message.id for message in read_po(po) if message.id and message.string}
-    sources = [*root.glob("templates/feedback/*.html"), root / "forms.py", root / "public_routes.py",
-               root / "staff_entry.py", root / "open311" / "key_routes.py"]
+    templates = ["_case_fields", "_contact_fields", "_errors", "form", "thanks", "staff_entry", "open311_keys"]
+    sources = [*(root / "templates" / "feedback" / f"{name}.html" for name in templates), root / "forms.py",
+               root / "public_routes.py", root / "staff_entry.py", root / "open311" / "key_routes.py"]
     texts = {match[0] or match[1] for path in sources
              for match in re.findall(r'_\(\s*"([^"]+)"\s*\)|_\(\s*\'([^\']+)\'\s*\)', path.read_text())}
     assert texts - translated == set()
+
+
+async def test_a_submitted_case_shows_up_in_the_staff_inbox(
+    client: TestClient, app: web.Application, login: Callable[[TestClient, str], Awaitable[User]]
+) -> None:
+    """The first flow end to end: public form -> case with its reference -> the handlers' inbox."""
+    data = {**await form_fields(client), **complaint()}
+    await client.post("/feedback", data=data, allow_redirects=False)
+    reference = await app[DB].fetch_value("SELECT reference FROM cases")
+    await login(client, "handler")
+    inbox = await client.get("/staff/cases")
+    assert inbox.status == 200
+    assert reference in await inbox.text()

@@ -150,3 +150,12 @@ class TestInsideTheApplication:
         await send(port, mail(subject="Frånvaro", Message_ID="<auto@example.se>", Auto_Submitted="auto-replied"))
         assert await app[DB].fetch_value("SELECT count(*) FROM cases") == 1
         assert await app[DB].fetch_value("SELECT count(*) FROM email_outbox") == 0
+
+
+async def test_an_auto_reply_joins_but_does_not_reopen(db: Database, port: int) -> None:
+    _, text = await send(port, mail(Message_ID="<orig@example.se>"))
+    await db.execute("UPDATE cases SET state = 'waiting'")
+    await send(port, mail(subject=f"Autosvar: {text.split()[-1]}", Message_ID="<ooo@example.se>",
+                          Auto_Submitted="auto-replied", body="Jag är på semester."))
+    assert await db.fetch_value("SELECT count(*) FROM case_messages") == 1
+    assert await db.fetch_value("SELECT state FROM cases") == "waiting"

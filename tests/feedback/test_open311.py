@@ -10,6 +10,7 @@ from typing import Any
 
 import aiohttp
 import pytest
+import requests
 from aiohttp import web
 from georeport import GeoReport
 from requests import HTTPError
@@ -17,7 +18,7 @@ from requests import HTTPError
 from feedback import store
 from feedback.intake import IncomingItem, intake
 from panel import clock
-from panel.keys import DB
+from panel.keys import DB, SETTINGS
 
 FORMATS = ["json", "xml"]
 
@@ -197,3 +198,22 @@ async def test_discovery_and_tokens(api: str, key: str, http: aiohttp.ClientSess
         assert "SYN-" in await response.text()
     async with http.get(f"{api}/tokens/unknown.{fmt}") as response:
         assert response.status == 404
+
+
+async def test_an_oversized_post_gets_the_spec_error(api: str, key: str, app: web.Application) -> None:
+    huge = report(key, description="x" * (app[SETTINGS].max_request_bytes + 1))
+    # requests, in a thread: aiohttp's own client warns about large bodies, which this suite treats as errors
+    response = await asyncio.to_thread(requests.post, f"{api}/requests.json", data=huge, timeout=30)
+    assert response.status_code == 413 and response.json() == [{"code": 413, "description": "the request is too large"}]
+    assert await app[DB].fetch_value("SELECT count(*) FROM cases") == 0
+
+
+def test_the_xml_and_json_mapping_follows_the_spark_convention() -> None:
+    from feedback.open311.formats import to_xml, w3_datetime
+
+    xml = to_xml("service_requests", [{"service_request_id": "SYN-2026-00001", "lat": None, "metadata": True}])
+    assert xml == (b'<?xml version="1.0" encoding="utf-8"?>\n<service_requests><request>'
+                   b"<service_request_id>SYN-2026-00001</service_request_id><lat /><metadata>true</metadata>"
+                   b"</request></service_requests>")
+    assert w3_datetime("2026-04-01T09:30:15.123Z") == "2026-04-01T09:30:15Z"
+    assert w3_datetime(None) is None

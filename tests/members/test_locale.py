@@ -32,6 +32,7 @@ def test_every_message_is_translated() -> None:
         key = message if isinstance(message, str) else message[0]
         if not catalog.get(key):
             missing.append(key)
-    labels = [*vocab.STATUS_LABELS.values(), *vocab.GENDER_LABELS.values(), *vocab.CHANNEL_LABELS.values()]
+    labels = [*vocab.STATUS_LABELS.values(), *vocab.GENDER_LABELS.values(), *vocab.CHANNEL_LABELS.values(),
+              *vocab.INVITATION_LABELS.values()]
     missing += [label for label in labels if not catalog.get(label)]
     assert missing == []

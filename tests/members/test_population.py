@@ -1,5 +1,6 @@
 """Population counts, the panel's composition against them, and growth over time."""
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -8,7 +9,7 @@ from aiohttp.test_utils import TestClient
 
 from panel.db import Database
 from panel.members import charts
-from panel.members.population import PopulationError, compare, growth, parse_population
+from panel.members.population import PopulationError, compare, growth, marginals, parse_population
 from tests.helpers import csrf_token
 from tests.members.conftest import AddMember
 
@@ -84,3 +85,11 @@ async def test_politicians_see_the_composition_but_cannot_upload(client: TestCli
     token = await csrf_token(client, "/staff/population")
     response = await client.post("/staff/population", data={"csrf_token": token})
     assert response.status == 403
+
+
+def test_marginals_add_up_each_dimension() -> None:
+    totals = marginals([("CEN", "woman", 2000, 3), ("CEN", "man", 1950, 2), ("NOR", "woman", None, 4)],
+                       date(2026, 6, 1))
+    assert dict(totals.by_district) == {"CEN": 5, "NOR": 4}
+    assert dict(totals.by_gender) == {"woman": 7, "man": 2}
+    assert dict(totals.by_age_band) == {"16-29": 3, "65-79": 2}  # an unknown birth year has no band

@@ -9,6 +9,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from panel.db import Database
+from panel.members.web import purge_once
 from sms import outbox
 from tests.helpers import post_form
 from tests.members.conftest import AddMember, hold_back, one
@@ -96,6 +97,7 @@ async def test_erasure_leaves_no_identity_anywhere(client: TestClient, app: web.
     assert tuple(invitation) == (None, "CEN", "65-79", "woman")
     assert await db.fetch_value("SELECT COUNT(*) FROM answers") == 1
     assert await db.fetch_value("SELECT state FROM sms_messages WHERE purpose = 'invitation'") == "cancelled"
+    assert await db.fetch_value("SELECT COUNT(*) FROM sms_messages WHERE dedupe_key IS NOT NULL") == 0
     assert await db.fetch_value("SELECT SUM(joined) FROM member_flow_erased") == 1
     erased = await one(db, "SELECT action, detail FROM audit_log WHERE object_type = 'member' AND object_id = ?"
                                 " ORDER BY id DESC", (str(member_id),))
@@ -111,3 +113,25 @@ async def test_only_admins_export_and_erase(client: TestClient, db: Database, ad
     assert (await client.get(f"/staff/members/{member_id}/export.json")).status == 403
     assert (await client.get(f"/staff/members/{member_id}/erase")).status == 403
     assert await db.fetch_value("SELECT COUNT(*) FROM members") == 1
+
+
+async def test_retention_erases_members_who_left_long_ago(app: web.Application, db: Database,
+                                                          add_member: AddMember) -> None:
+    old = await add_member(status="left", phone="+46705550001")
+    recent = await add_member(status="left", phone="+46705550002")
+    active = await add_member(phone="+46705550003")
+    async with db.transaction() as tx:
+        await tx.execute("UPDATE members SET left_at = '2020-01-01T00:00:00.000Z',"
+                         " joined_at = '2019-05-01T00:00:00.000Z' WHERE id = ?", (old,))
+        await tx.execute("UPDATE members SET left_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?", (recent,))
+        await tx.execute(
+            "INSERT INTO member_signups (token_hash, phone, details, code_hash, created_at, expires_at)"
+            " VALUES ('old', '+46705550009', '{}', 'c', '2020-01-01', '2020-01-01T00:30:00.000Z')")
+    assert await purge_once(app) == 1
+    remaining = {row["id"] for row in await db.fetch_all("SELECT id FROM members")}
+    assert remaining == {recent, active}
+    assert await db.fetch_value("SELECT COUNT(*) FROM member_signups") == 0
+    flow = await one(db, "SELECT joined, departed FROM member_flow_erased WHERE month = '2019-05'")
+    assert tuple(flow) == (1, 0)
+    assert await db.fetch_value("SELECT departed FROM member_flow_erased WHERE month = '2020-01'") == 1
+    assert await db.fetch_value("SELECT detail FROM audit_log WHERE action = 'erase'") == "retention"

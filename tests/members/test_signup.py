@@ -100,3 +100,11 @@ async def test_a_member_who_left_comes_back_by_signing_up(
     member = await one(db, "SELECT status, left_at, language FROM members WHERE id = ?", (member_id,))
     assert tuple(member) == ("active", None, "en")
     assert await db.fetch_value("SELECT COUNT(*) FROM members") == 1
+
+
+async def test_pages_and_texts_in_english(client: TestClient, db: Database, districts: dict[str, int]) -> None:
+    page = await (await client.get("/join", headers={"Accept-Language": "en-GB,en;q=0.9"})).text()
+    assert "Join the citizen panel" in page and "I agree that the municipality stores" in page
+    await _sign_up(client, language="en", consent_version="2026-1")
+    body = await db.fetch_value("SELECT body FROM sms_messages WHERE purpose = 'member_signup'")
+    assert body.startswith("Your code for the citizen panel")

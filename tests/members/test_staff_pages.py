@@ -90,3 +90,33 @@ async def test_invite_by_sms_once_per_number(client: TestClient, db: Database, a
     assert "/join" in rows[0]["body"]
     empty = await post_form(client, "/staff/members/invite", {"numbers": "x"})
     assert empty.status == 422
+
+
+async def test_staff_correct_a_members_details(client: TestClient, db: Database, add_member: AddMember,
+                                               districts: dict[str, int], login: Any) -> None:
+    member_id = await add_member(name="Rätta Mig", phone="+46701239999")
+    await add_member(phone="+46701238888")
+    await login(client, "analyst")
+    url = f"/staff/members/{member_id}"
+    fields = {"phone": "070-123 99 99", "name": "Rättad Person", "email": "", "language": "en",
+              "birth_year": "1977", "gender": "man", "district": "SOD"}
+    response = await post_form(client, url, fields, allow_redirects=False)
+    assert response.status == 303
+    row = await one(db, "SELECT name, language, birth_year, gender, district_id, consent_channel FROM members"
+                        " WHERE id = ?", (member_id,))
+    assert tuple(row) == ("Rättad Person", "en", 1977, "man", districts["SOD"], "web")
+    taken = await post_form(client, url, {**fields, "phone": "070-123 88 88"})
+    assert taken.status == 422 and "tillhör redan en annan medlem" in await taken.text()
+    bad_year = await post_form(client, url, {**fields, "birth_year": "77"})
+    assert bad_year.status == 422 and 'href="#birth_year"' in await bad_year.text()
+    assert await db.fetch_value("SELECT phone FROM members WHERE id = ?", (member_id,)) == "+46701239999"
+    actions = [r["action"] for r in await db.fetch_all(
+        "SELECT action FROM audit_log WHERE object_id = ? ORDER BY id", (str(member_id),))]
+    assert "edit" in actions
+
+
+async def test_list_views_are_audited_without_search_terms(client: TestClient, db: Database, login: Any) -> None:
+    user = await login(client, "analyst")
+    await client.get("/staff/members?q=070-555+12+34&status=active")
+    row = await one(db, "SELECT user_id, action, detail FROM audit_log WHERE object_type = 'member'")
+    assert tuple(row) == (user.id, "list", "status=active search")

@@ -349,3 +349,36 @@ async def test_a_messaging_service_or_an_alphanumeric_sender(app: web.Applicatio
     first, second = sorted(fake.sent_to(NUMBER), key=lambda m: m.sid)
     assert (first.messaging_service_sid, first.from_) == ("MG" + "1" * 32, "+46700000000")
     assert (second.messaging_service_sid, second.from_) == ("", "AleKommun")
+
+
+async def test_a_commit_wakes_the_running_dispatcher_without_waiting_for_the_poll(
+    app: web.Application, wired: TestClient, fake: FakeTwilio, clock: FakeClock
+) -> None:
+    config = DispatchConfig(50.0, None, poll_interval=3600)  # only the wake-up can make it send in time
+    dispatcher = Dispatcher(app[DB], app[SMS_SENDER], app[SMS_HOOKS], config, clock=clock)
+    task = asyncio.create_task(dispatcher.run())
+    try:
+        for _ in range(100):  # bounded: let run() register and make its first (empty) pass
+            if dispatcher.wake in outbox._wakers:
+                break
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.1)
+        message_id = await queue(app)
+        for _ in range(300):
+            if (await row(app, message_id))["state"] != "queued":
+                break
+            await asyncio.sleep(0.01)
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    assert (await row(app, message_id))["state"] != "queued"
+    assert dispatcher.wake not in outbox._wakers  # unregistered at shutdown
+
+
+async def test_urgent_messages_go_first(app: web.Application, wired: TestClient, recorder: Recorder) -> None:
+    ids = [await queue(app, f"+4670400000{n}") for n in range(5)]
+    urgent = await queue(app, "+46704000099", urgent=True)
+    await app[SMS_DISPATCHER].pump()
+    claimed = [mid for mid, state, _ in recorder.states if state == "sending"]
+    assert claimed == [urgent, *ids]  # the order they are handed to the provider

@@ -138,4 +138,4 @@ def test_the_counter_partial_renders_without_javascript(app: web.Application) ->
     assert "8 tecken · 1 SMS (UCS-2)" in html and "Byt dem mot vanliga citattecken" in html
     assert 'name="count" value="1"' in html and "segments.js" in html
     plain = template.render(c=counter("Hej du", 0.45))
-    assert "data-warning hidden" in plain
+    assert "data-warning-box hidden" in plain

@@ -213,3 +213,26 @@ async def test_unsigned_or_incomplete_inbound_is_refused_and_not_stored(
                                  headers={"X-Twilio-Signature": sign(PUBLIC_URL + INBOUND, missing)})
     assert response.status == 400
     assert await app[DB].fetch_value("SELECT COUNT(*) FROM sms_inbound") == 0
+
+
+async def test_a_transient_failure_after_delivery_does_not_send_again(
+    app: web.Application, client: TestClient, fake: FakeTwilio
+) -> None:
+    message_id, sid = await sent_message(app, fake)
+    for status, code in (("delivered", ""), ("undelivered", "30003")):
+        fields = {"MessageSid": sid, "MessageStatus": status, **({"ErrorCode": code} if code else {})}
+        assert await post_status(client, message_id, fields) == 200
+    assert await state_of(app, message_id) == ("delivered", "")
+
+
+async def test_an_unreachable_handset_puts_the_message_back_in_the_queue(
+    app: web.Application, client: TestClient, fake: FakeTwilio, recorder: Recorder
+) -> None:
+    message_id, sid = await sent_message(app, fake)
+    fields = {"MessageSid": sid, "MessageStatus": "undelivered", "ErrorCode": "30003"}
+    assert await post_status(client, message_id, fields) == 200
+    assert await state_of(app, message_id) == ("queued", "30003")
+    assert recorder.states_of(message_id) == ["sending", "queued"]
+    # The old attempt's later news no longer matches the message.
+    assert await post_status(client, message_id, {"MessageSid": sid, "MessageStatus": "delivered"}) == 200
+    assert await state_of(app, message_id) == ("queued", "30003")

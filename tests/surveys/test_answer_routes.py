@@ -42,6 +42,7 @@ async def test_english_member_sees_english(client: TestClient, db: Database) -> 
     token = await db.fetch_value("SELECT token FROM invitations")
     page = await (await client.get(f"/s/{token}")).text()
     assert "How do you get to work?" in page and "Bicycle" in page and 'lang="en"' in page
+    assert "Send answers" in page  # the page itself from surveys/locale/en.po
 
 
 async def test_answering_stores_each_answer_once_and_a_resubmit_says_already(
@@ -145,3 +146,9 @@ async def test_the_same_member_submitting_twice_at_once_completes_once(
     assert sorted(r.status for r in responses).count(303) >= 1
     assert await db.fetch_value("SELECT COUNT(*) FROM answers") == 3
     assert await db.fetch_value("SELECT COUNT(*) FROM invitations WHERE completed_at IS NOT NULL") == 1
+
+
+async def test_a_post_not_from_our_form_gets_a_clear_400(client: TestClient, sent_survey: dict[str, Any]) -> None:
+    token = next(iter(sent_survey["tokens"].values()))
+    response = await post_form(client, f"/s/{token}", {"page": "7"})
+    assert response.status == 400 and "kunde inte sparas" in await response.text()

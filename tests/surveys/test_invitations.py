@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from panel.clock import utcnow
+from panel.clock import from_db, now_db, utcnow
 from panel.db import Database
 from panel.members.targeting import Target
 from panel.settings import Settings
-from surveys import invitations
+from surveys import builder, invitations
 from tests.surveys.factories import add_members, later, make_survey, quiet_now
 
 
@@ -67,21 +67,15 @@ async def test_reminders_go_once_and_only_to_those_who_have_not_completed(
 ) -> None:
     done, *_ = sent_survey["member_ids"]
     async with db.transaction() as tx:
-        await tx.execute("UPDATE invitations SET state = 'delivered', sent_at = ?", (sent_survey_time(),))
+        await tx.execute("UPDATE invitations SET state = 'delivered', sent_at = ?", (now_db(),))
         await tx.execute("UPDATE invitations SET completed_at = ?, state = 'completed' WHERE member_id = ?",
-                         (sent_survey_time(), done))
+                         (now_db(), done))
     assert await invitations.send_due_reminders(db, base_url="http://panel.test", now=later(days=1)) == 0
     assert await invitations.send_due_reminders(db, base_url="http://panel.test", now=later(days=3)) == 2
     assert await invitations.send_due_reminders(db, base_url="http://panel.test", now=later(days=6)) == 0  # max 1
     reminders = await db.fetch_all("SELECT recipient, body FROM sms_messages WHERE purpose = 'reminder'")
     assert {r["recipient"] for r in reminders} == {"+46700000001", "+46700000002"}
     assert all("Påminnelse" in r["body"] and "http://panel.test/s/" in r["body"] for r in reminders)
-
-
-def sent_survey_time() -> str:
-    from panel.clock import to_db
-
-    return to_db(utcnow())
 
 
 async def test_closing_at_closes_at_cancels_queued_sms(sent_survey: dict[str, Any], db: Database) -> None:
@@ -92,3 +86,12 @@ async def test_closing_at_closes_at_cancels_queued_sms(sent_survey: dict[str, An
     assert state == "closed"
     assert await db.fetch_value("SELECT COUNT(*) FROM sms_messages WHERE state = 'cancelled'") == 3
     assert await invitations.send_due_reminders(db, base_url="http://panel.test", now=later(days=9)) == 0
+
+
+async def test_a_survey_opening_later_queues_its_invitations_for_the_opening_time(db: Database) -> None:
+    await add_members(db, 1)
+    opens = later(days=2).astimezone(builder.STOCKHOLM).strftime("%Y-%m-%dT%H:%M")
+    survey_id = await make_survey(db, opens_at=opens)
+    await invitations.send_survey(db, survey_id, Target(), base_url="http://x", now=utcnow())
+    due = await db.fetch_value("SELECT next_attempt_at FROM sms_messages")
+    assert from_db(due) > later(days=1)

@@ -1,0 +1,1 @@
+"""Feedback statistics: volumes, backlog, response times and deadlines, for staff, committees and the public."""

@@ -1,0 +1,1 @@
+"""Survey results: aggregates counted in SQL, weighting, suppression, charts, exports and publication."""

@@ -1,0 +1,142 @@
+"""Words and pictures for the results: group labels, number formats, and the charts of a results page.
+
+Kept apart from the handlers so the staff page, the printable report and the public page draw the very
+same charts from the same `Results`.
+"""
+
+from __future__ import annotations
+
+from babel.numbers import format_decimal, format_percent
+
+from panel.clock import local
+from panel.i18n import _, current_language
+from surveys.results import charts
+from surveys.results.assemble import Results, TrendPoint
+from surveys.results.charts import Chart, Item
+from surveys.results.summary import QuestionResult
+
+
+def percent(value: float | None) -> str:
+    return "–" if value is None else format_percent(value, format="#,##0 %", locale=current_language())
+
+
+def points(margin: float) -> str:
+    """A margin of error in percentage points, e.g. "± 7"."""
+    return "± " + format_decimal(round(margin * 100), locale=current_language())
+
+
+def plus_minus(value: float, digits: int = 1) -> str:
+    """A margin in the unit of the value itself, e.g. "± 0,3" for a mean on a 1–5 scale."""
+    return "± " + number(value, digits)
+
+
+def number(value: float, digits: int = 0) -> str:
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, format=pattern, locale=current_language())
+
+
+def minutes(value: float | None) -> str:
+    if value is None:
+        return "–"
+    if value < 60:
+        return _("{n} min").format(n=number(max(1, round(value))))
+    if value < 48 * 60:
+        return _("{n} tim").format(n=number(value / 60, 1 if value < 600 else 0))
+    return _("{n} dygn").format(n=number(value / 1440, 1))
+
+
+def group_label(dimension: str, key: str, districts: dict[str, str]) -> str:
+    if key == "":
+        return _("Okänt")
+    if dimension == "district":
+        return districts.get(key, key)
+    if dimension == "gender":
+        genders = {"woman": _("Kvinnor"), "man": _("Män"), "other": _("Annat"), "not_stated": _("Ej angivet")}
+        return genders.get(key, key)
+    return _("{band} år").format(band=key)
+
+
+def dimension_label(dimension: str) -> str:
+    return {"district": _("Område"), "age_band": _("Ålder"), "gender": _("Kön")}[dimension]
+
+
+def method_label(method: str) -> str:
+    return {
+        "post_stratification": _("efterstratifiering på område × ålder × kön"),
+        "raking": _("rakning mot område, ålder och kön var för sig"),
+        "none": _("ingen viktning"),
+    }[method]
+
+
+def funnel_chart(results: Results) -> Chart:
+    f = results.funnel
+    steps = [
+        (_("Inbjudna"), f.invited), (_("Skickade"), f.sent), (_("Levererade"), f.delivered),
+        (_("Öppnade"), f.opened), (_("Svarade"), f.completed),
+    ]
+    items = [
+        Item(label, count, f"{number(count)} ({percent(count / f.invited if f.invited else None)})",
+             extra=(number(count), percent(count / f.invited if f.invited else None)))
+        for label, count in steps
+    ]
+    return charts.bars(
+        f"funnel-{results.survey['id']}", _("Från inbjudan till svar"), items,
+        headers=(_("Steg"), _("Antal och andel"), _("Antal"), _("Andel av inbjudna")),
+        scale_max=max(f.invited, 1), centered=True,
+    )
+
+
+def curve_chart(results: Results) -> Chart:
+    total = results.funnel.completed
+    items = []
+    for bound, running in results.cumulative_curve:
+        label = _("senare") if bound is None else minutes(bound)
+        share = running / total if total else 0.0
+        items.append(Item(label, share, percent(share), extra=(number(running),)))
+    return charts.line(
+        f"curve-{results.survey['id']}", _("Hur snabbt svaren kom in"), items,
+        headers=(_("Inom (tid efter utskick)"), _("Andel av alla svar"), _("Antal svar hittills")),
+        ticks=charts.share_ticks(percent),
+    )
+
+
+def question_chart(result: QuestionResult) -> Chart:
+    items = []
+    for option in result.options:
+        estimate = option.best
+        if estimate is None:
+            continue
+        items.append(Item(
+            option.label, estimate.share, f"{percent(estimate.share)} {points(estimate.margin)}",
+            low=estimate.low, high=estimate.high, extra=(number(option.count),),
+        ))
+    if result.dont_know and result.answered:
+        share = result.dont_know / result.answered
+        items.append(Item(_("Vet ej"), share, percent(share), muted=True, extra=(number(result.dont_know),)))
+    return charts.bars(
+        f"q-{result.question.id}", result.question.text_in(current_language()), items,
+        headers=(_("Svar"), _("Andel med felmarginal"), _("Antal")), ticks=charts.share_ticks(percent),
+    )
+
+
+def _when(point: TrendPoint) -> str:
+    sent = local(point.sent_at)
+    return f"{sent:%Y-%m-%d} · {point.title}" if sent else point.title
+
+
+def trend_chart(result: QuestionResult, trend: list[TrendPoint]) -> Chart:
+    """The mean of a scale, else the share of the answer most given now, survey by survey."""
+    if result.mean is not None:
+        top_label, scale = _("Medelvärde"), float(max(result.question.scale()))
+        items = [Item(_when(p), p.mean or 0.0, number(p.mean or 0.0, 1), extra=(number(p.base),)) for p in trend]
+        ticks = [(scale * k / 4, number(scale * k / 4, 1)) for k in range(5)]
+    else:
+        lead = max(result.options, key=lambda o: o.count)
+        top_label, scale = lead.label, 1.0
+        items = [Item(_when(p), p.shares.get(lead.value, 0.0), percent(p.shares.get(lead.value, 0.0)),
+                      extra=(number(p.base),)) for p in trend]
+        ticks = charts.share_ticks(percent)
+    return charts.line(
+        f"trend-{result.question.id}", _("Över tid: {what}").format(what=top_label), items,
+        headers=(_("Enkät"), top_label, _("Antal svar")), scale_max=scale, ticks=ticks,
+    )
