@@ -1,0 +1,116 @@
+"""Demo case handling, on top of the intake demo's cases: departments with reminder addresses, a phrase
+library, cases assigned to the demo handler with priorities, and a handful of real decisions taken through
+`case_actions` (so their answers sit in the console outboxes), a completion request waiting for the resident,
+an internal note, a merged duplicate and residents' verdicts.
+
+Idempotent: departments and phrases are upserts, and the decisions are taken only on the run that created the
+phrase library (a second `panel demo` finds it and leaves the cases alone).
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime
+
+from panel import clock
+from panel.auth import User
+from panel.db import Database, Transaction
+
+from . import case_actions
+from . import handling_store as store
+from .handling import DECISIONS, DecisionRequest
+
+DEPARTMENTS = [
+    ("Samhällsbyggnad", "samhallsbyggnad@example.se"), ("Utbildning", "utbildning@example.se"),
+    ("Socialtjänst", "socialtjanst@example.se"), ("Kultur och fritid", "kultur@example.se"),
+    ("Kommunledning", "kommunledning@example.se"),
+]
+# (category code or None for every category, title, text)
+PHRASES = [
+    (None, "Tack för synpunkten", "Tack för att du hörde av dig. Vi har tagit del av din synpunkt och tar med oss "
+                                  "den i vårt fortsatta arbete."),
+    (None, "Inte kommunens ansvar", "Det du beskriver ansvarar inte kommunen för. Kontakta Trafikverket på "
+                                    "0771-921 921 eller trafikverket.se."),
+    ("gata", "Felanmälan åtgärdas", "Tack för felanmälan! Vi har skickat en arbetsorder till vår entreprenör och "
+                                    "felet åtgärdas normalt inom fem arbetsdagar."),
+    ("gata", "Snöröjning", "Vi röjer huvudvägar och busshållplatser först, sedan bostadsgator. Vid kraftigt "
+                           "snöfall kan det ta upp till ett dygn innan alla gator är röjda."),
+    ("park", "Lekplats besiktigas", "Tack! Vi stänger av den trasiga lekutrustningen och besiktigar lekplatsen "
+                                    "inom två arbetsdagar."),
+    ("avfall", "Missad tömning", "Vi beklagar den missade tömningen. Kärlet töms vid nästa ordinarie tur, eller "
+                                 "tidigare om du ringer kundtjänst."),
+]
+ANSWER = "Tack för att du hörde av dig! Vi har skickat ärendet till vår entreprenör, som åtgärdar det den här veckan."
+
+
+async def _handler(db: Database) -> User | None:
+    row = await db.fetch_one(
+        "SELECT id, username, display_name, role FROM users WHERE role = 'handler' AND active = 1 ORDER BY id LIMIT 1"
+    )
+    return None if row is None else User(row["id"], row["username"], row["display_name"], row["role"])
+
+
+async def _upsert_reference_data(tx: Transaction, user: User, at: str) -> bool:
+    """Departments and phrases; True if the phrase library was empty (a first run)."""
+    first_run = not await tx.fetch_value("SELECT COUNT(*) FROM case_phrases")
+    for name, email in DEPARTMENTS:
+        await tx.execute("INSERT INTO departments (name, email) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
+                         (name, email))
+    for code, title, body in PHRASES:
+        category_id = await tx.fetch_value("SELECT id FROM categories WHERE code = ?", (code,)) if code else None
+        await store.add_phrase(tx, category_id, title, body, user.id, at)
+    return first_run
+
+
+async def _decide(db: Database, case_id: int, user: User, name: str, comment: str = "",
+                  department: str = "") -> None:
+    case = await store.case_detail(db, case_id)
+    if case is None or case["state"] not in DECISIONS[name].allowed_from:
+        return
+    async with db.transaction() as tx:
+        await case_actions.decide(tx, case, DecisionRequest(DECISIONS[name], comment, department), user,
+                                  expected_updated_at=case["updated_at"], now=clock.now_db(),
+                                  base_url="http://127.0.0.1:8080")
+
+
+async def seed(db: Database, rng: random.Random, now: datetime) -> None:
+    user = await _handler(db)
+    if user is None:
+        return
+    async with db.transaction() as tx:
+        first_run = await _upsert_reference_data(tx, user, clock.to_db(now))
+    if not first_run:
+        return
+    active = [row["id"] for row in await db.fetch_all(
+        "SELECT id FROM cases WHERE state IN ('new', 'open', 'waiting') ORDER BY created_at DESC")]
+    async with db.transaction() as tx:
+        for case_id in active[: len(active) * 2 // 3]:  # a third stays unassigned, as in any inbox
+            await store.set_fields(tx, case_id, clock.to_db(now), assignee_user_id=user.id,
+                                   priority=rng.choice(["normal", "normal", "normal", "high", "low"]))
+            await store.open_if_new(tx, case_id, clock.to_db(now))
+    open_cases = [row["id"] for row in await db.fetch_all(
+        "SELECT id FROM cases WHERE state = 'open' ORDER BY created_at DESC LIMIT 6")]
+    steps = [("answer", ANSWER, ""), ("request_completion", "Kan du beskriva närmare var det är?", ""),
+             ("note", "Ringt entreprenören, de åker ut i morgon.", ""),
+             ("forward", "Gäller skolskjuts, inte gata.", "Utbildning"),
+             ("reject", "Vägen är statlig. Kontakta Trafikverket på 0771-921 921.", "")]
+    for case_id, (name, comment, department) in zip(open_cases, steps, strict=False):
+        await _decide(db, case_id, user, name, comment, department)
+    await _merge_a_duplicate(db, user, now)
+
+
+async def _merge_a_duplicate(db: Database, user: User, now: datetime) -> None:
+    """Merge the newest active case into an older active case with the same text, if the demo has one."""
+    pair = await db.fetch_one(
+        "SELECT a.id AS duplicate, b.id AS target FROM cases a JOIN cases b ON a.body = b.body AND b.id < a.id"
+        " WHERE a.state IN ('new', 'open') AND b.state IN ('new', 'open') AND a.merged_into_id IS NULL"
+        " AND b.merged_into_id IS NULL ORDER BY a.created_at DESC LIMIT 1"
+    )
+    if pair is None:
+        return
+    duplicate = await store.case_detail(db, pair["duplicate"])
+    target = await store.case_detail(db, pair["target"])
+    assert duplicate is not None and target is not None
+    async with db.transaction() as tx:
+        await case_actions.merge(tx, duplicate, target, user, expected_updated_at=duplicate["updated_at"],
+                                 now=clock.to_db(now), base_url="http://127.0.0.1:8080")
