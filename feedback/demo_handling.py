@@ -97,6 +97,15 @@ async def seed(db: Database, rng: random.Random, now: datetime) -> None:
     for case_id, (name, comment, department) in zip(open_cases, steps, strict=False):
         await _decide(db, case_id, user, name, comment, department)
     await _merge_a_duplicate(db, user, now)
+    await _verdicts(db, now)
+
+
+async def _verdicts(db: Database, now: datetime) -> None:
+    """Two residents answer "did this resolve it?": one yes (closed), one no (back in the inbox)."""
+    answered = await db.fetch_all("SELECT * FROM cases WHERE state = 'answered' ORDER BY answered_at LIMIT 2")
+    for case, resolved in zip(answered, (True, False), strict=False):
+        async with db.transaction() as tx:
+            await case_actions.resident_verdict(tx, case, resolved, now=clock.to_db(now))
 
 
 async def _merge_a_duplicate(db: Database, user: User, now: datetime) -> None:

@@ -23,6 +23,8 @@ _STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 EARTH_RADIUS_M = 6_371_000.0
 # Within this distance two reports are likely about the same spot; beyond it location adds nothing.
 NEAR_METRES = 250.0
+# How far a shared place moves the score towards 1.
+PLACE_WEIGHT = 0.5
 
 
 def words(text: str) -> set[str]:
@@ -67,16 +69,20 @@ class Located:
 
 
 def similarity(a: Located, b: Located) -> float:
-    """A score from 0 to 1: mostly the text, raised when the two places are near or named alike."""
-    score = text_similarity(a.text, b.text)
-    if None not in (a.latitude, a.longitude, b.latitude, b.longitude):
-        metres = distance_m(a.latitude, a.longitude, b.latitude, b.longitude)  # type: ignore[arg-type]
-        closeness = max(0.0, 1.0 - metres / NEAR_METRES)
-        score = 0.6 * score + 0.4 * closeness
+    """A score from 0 to 1: the text decides, and being at the same place raises it.
+
+    Two different matters at one spot (a pothole and a broken lamp) are not duplicates, so a place shared
+    without shared words scores nothing; shared words at the same place score higher than shared words apart.
+    """
+    text = text_similarity(a.text, b.text)
+    if text == 0:
+        return 0.0
+    place = 0.0
+    if a.latitude is not None and a.longitude is not None and b.latitude is not None and b.longitude is not None:
+        place = max(0.0, 1.0 - distance_m(a.latitude, a.longitude, b.latitude, b.longitude) / NEAR_METRES)
     elif a.location_text and b.location_text:
         place = text_similarity(a.location_text, b.location_text)
-        score = 0.7 * score + 0.3 * place
-    return score
+    return text + PLACE_WEIGHT * place * (1.0 - text)
 
 
 def most_similar(case: Located, candidates: list[Located], *, limit: int = 5,

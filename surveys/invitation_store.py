@@ -52,7 +52,7 @@ async def advance(tx: Transaction, invitation_id: int, state: str, *, now: str) 
     """Move to `state` if that is further along, stamping the state's time once; True if it moved."""
     changed = await tx.execute(
         "UPDATE invitations SET state = :state,"
-        " sent_at = CASE WHEN :state = 'sent' THEN COALESCE(sent_at, :now) ELSE sent_at END,"
+        " sent_at = CASE WHEN :state IN ('sent', 'delivered') THEN COALESCE(sent_at, :now) ELSE sent_at END,"
         " delivered_at = CASE WHEN :state = 'delivered' THEN COALESCE(delivered_at, :now)"
         " ELSE delivered_at END,"
         " opened_at = CASE WHEN :state IN ('opened', 'started', 'completed') THEN COALESCE(opened_at, :now)"

@@ -154,3 +154,9 @@ def test_inbox_links_keep_filters_and_flip_the_sort() -> None:
     assert query.link(page=4) == "/staff/cases?state=open&page=4"
     assert InboxQuery().link() == "/staff/cases"
     assert (page_count(0), page_count(25), page_count(26)) == (1, 1, 2)
+
+
+def test_a_shared_place_alone_is_not_a_duplicate() -> None:
+    pothole = Located(1, "Potthål i körbanan", "Backavägen 3, Bohus", 57.85, 12.01)
+    lamp = Located(2, "Gatlampan är släckt", "Backavägen 3, Bohus", 57.85, 12.01)
+    assert most_similar(pothole, [lamp]) == []

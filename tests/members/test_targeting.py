@@ -1,11 +1,14 @@
+import re
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from aiohttp import web
 from multidict import MultiDict
 
 from panel.clock import to_db
 from panel.db import Database
+from panel.keys import SETTINGS, TEMPLATES
 from panel.members.population import Cell
 from panel.members.population_store import replace_population
 from panel.members.targeting import (
@@ -14,6 +17,7 @@ from panel.members.targeting import (
     TargetError,
     age_band,
     count_recipients,
+    form_context,
     select_recipients,
     target_from_form,
 )
@@ -152,3 +156,16 @@ def test_target_from_form_reports_mistakes(fields: list[tuple[str, str]], bad: s
     with pytest.raises(TargetError) as caught:
         target_from_form(MultiDict(fields))
     assert bad in caught.value.errors
+
+
+async def test_the_target_partial_shows_choices_and_errors(app: web.Application, db: Database,
+                                                           districts: dict[str, int]) -> None:
+    target = Target(kind="sample", district_codes=("NOR",), genders=("man",), sample_size=40, seed=9)
+    context = await form_context(db, target, {"target_sample_size": "Fel storlek"})
+    html = app[TEMPLATES].get_template("members/_target_fields.html").render(
+        {**context, "settings": app[SETTINGS], "_": lambda text: text})
+    assert re.search(r'value="sample"\s+checked', html)
+    assert re.search(r'value="NOR"\s+checked', html) and not re.search(r'value="CEN"\s+checked', html)
+    assert re.search(r'value="man"\s+checked', html)
+    assert 'id="target_sample_size-error">Fel storlek' in html and 'aria-invalid="true"' in html
+    assert 'name="target_max_surveys" value="4"' in html  # the fatigue default comes from the settings

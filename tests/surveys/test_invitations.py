@@ -6,12 +6,14 @@ import re
 from typing import Any
 
 import pytest
+from aiohttp import web
 
 from panel.clock import from_db, now_db, utcnow
 from panel.db import Database
 from panel.members.targeting import Target
 from panel.settings import Settings
 from surveys import builder, invitations
+from surveys import web as surveys_web
 from tests.surveys.factories import add_members, later, make_survey, quiet_now
 
 
@@ -95,3 +97,11 @@ async def test_a_survey_opening_later_queues_its_invitations_for_the_opening_tim
     await invitations.send_survey(db, survey_id, Target(), base_url="http://x", now=utcnow())
     due = await db.fetch_value("SELECT next_attempt_at FROM sms_messages")
     assert from_db(due) > later(days=1)
+
+
+async def test_the_survey_clock_closes_what_is_due(sent_survey: dict[str, Any], db: Database,
+                                                   app: web.Application) -> None:
+    async with db.transaction() as tx:
+        await tx.execute("UPDATE surveys SET closes_at = ? WHERE id = ?", (now_db(), sent_survey["survey_id"]))
+    await surveys_web.tick(app)
+    assert await db.fetch_value("SELECT state FROM surveys") == "closed"

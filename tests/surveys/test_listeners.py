@@ -36,6 +36,7 @@ async def test_states_move_forward_only_whatever_order_callbacks_come_in(
     await _status(db, message["id"], "delivered")  # twice
     invitation = await _invitation(db, message["ref_id"])
     assert invitation["state"] == "delivered" and invitation["delivered_at"]
+    assert invitation["sent_at"]  # delivered means sent, even when the "sent" callback came late
     async with db.transaction() as tx:
         await tx.execute("UPDATE invitations SET state = 'completed' WHERE id = ?", (message["ref_id"],))
     await _status(db, message["id"], "failed")
