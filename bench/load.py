@@ -9,6 +9,7 @@ rate limits of the server under test see many residents instead of one.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import statistics
 import time
 from collections.abc import Awaitable, Callable
@@ -74,6 +75,9 @@ async def run(
     return summarise(name, latencies, seconds, errors)
 
 
+_addresses = itertools.count()  # never reused within a process: a server's rate limit remembers addresses
+
+
 def source_address(n: int) -> str:
     """The n-th loopback address after 127.0.0.1 (Linux answers on all of 127.0.0.0/8)."""
     n += 2
@@ -87,10 +91,9 @@ async def run_flows(
     latencies: list[float] = []
     errors = 0
     counter = iter(range(total))
-    sessions = iter(range(1 << 22))
 
     def new_session() -> aiohttp.ClientSession:
-        local = (source_address(next(sessions)), 0) if flows_per_session else None
+        local = (source_address(next(_addresses)), 0) if flows_per_session else None
         connector = aiohttp.TCPConnector(limit=1, local_addr=local)
         return aiohttp.ClientSession(base_url, connector=connector, cookie_jar=aiohttp.CookieJar(unsafe=True))
 

@@ -31,14 +31,22 @@ class Figure:
                    bare.p50_ms, bare.p99_ms, measured.requests, measured.errors + bare.errors, note)
 
 
+def _num(value: float) -> str:
+    return f"{value:,.0f}" if value >= 100 else f"{value:.3g}"
+
+
+def _ratio(value: float) -> str:
+    return f"{value:.2f}" if value >= 0.1 else f"{value:.2g}"
+
+
 def _ms(value: float | None) -> str:
     return "–" if value is None else f"{value:.1f} ms"
 
 
 def line(figure: Figure) -> str:
     """A human line for the console, printed as soon as a benchmark ends."""
-    text = (f"{figure.benchmark}: {figure.value:,.0f} {figure.unit} vs bare {figure.bare:,.0f} {figure.unit}"
-            f" = {figure.ratio:.2f}x; p50 {_ms(figure.p50_ms)}, p99 {_ms(figure.p99_ms)}"
+    text = (f"{figure.benchmark}: {_num(figure.value)} {figure.unit} vs bare {_num(figure.bare)} {figure.unit}"
+            f" = {_ratio(figure.ratio)}x; p50 {_ms(figure.p50_ms)}, p99 {_ms(figure.p99_ms)}"
             f" (bare p50 {_ms(figure.bare_p50_ms)}, p99 {_ms(figure.bare_p99_ms)}); n={figure.count}")
     if figure.errors:
         text += f"; {figure.errors} ERRORS"
@@ -50,7 +58,8 @@ def markdown(figures: list[Figure]) -> str:
             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for f in figures:
         rows.append(
-            f"| {f.benchmark} | {f.value:,.0f} {f.unit} | {f.bare:,.0f} {f.unit} | {f.ratio:.2f} | {_ms(f.p50_ms)}"
-            f" | {_ms(f.p99_ms)} | {_ms(f.bare_p50_ms)} / {_ms(f.bare_p99_ms)} | {f.count:,} | {f.errors} |"
+            f"| {f.benchmark} | {_num(f.value)} {f.unit} | {_num(f.bare)} {f.unit} | {_ratio(f.ratio)}"
+            f" | {_ms(f.p50_ms)} | {_ms(f.p99_ms)} | {_ms(f.bare_p50_ms)} / {_ms(f.bare_p99_ms)}"
+            f" | {f.count:,} | {f.errors} |"
         )
     return "\n".join(rows)

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from panel import audit
+from panel import audit, clock
 from panel.auth import User
 from panel.db import Row, Transaction
 from panel.i18n import _
 
 from . import handling_store as store
 from .handling import EVENT_OF_DECISION, DecisionError, DecisionRequest, resident_message, state_after_resident_message
-from .intake import tracking_url
+from .intake import DEFAULT_ANSWER_DAYS, due_at, tracking_url
 from .outbound import notify_resident, reply_channel
 
 
@@ -45,6 +45,12 @@ async def _channel_of(tx: Transaction, case: Row) -> str:
     return reply_channel(case["channel"], contact["email"], contact["phone"])
 
 
+async def restart_deadline(tx: Transaction, case_id: int, now: str) -> None:
+    """A case back with the municipality (completed by the resident, reopened) gets a full answer time again."""
+    days = await store.answer_days(tx, case_id) or DEFAULT_ANSWER_DAYS
+    await store.set_fields(tx, case_id, now, answer_due_at=due_at(clock.from_db(now), days))
+
+
 async def _tell(tx: Transaction, case: Row, request: DecisionRequest, *, now: str, base_url: str,
                 author_id: int) -> None:
     """Put the resident's message in the thread and send it on their channel."""
@@ -65,8 +71,10 @@ async def decide(tx: Transaction, case: Row, request: DecisionRequest, user: Use
     name = request.decision.name
     if request.new_state is not None:
         await store.change_state(tx, case["id"], request.new_state, now)
+    if name == "reopen":
+        await restart_deadline(tx, case["id"], now)
     if name == "forward":
-        # The receiving department decides who handles it.
+        # The receiving department decides who handles it; the resident's deadline stays as it was.
         await store.set_fields(tx, case["id"], now, department=request.department, assignee_user_id=None)
     if request.comment and not request.decision.comment_to_resident:
         await store.add_message(tx, case["id"], now, direction="note", channel="internal", body=request.comment,
@@ -141,9 +149,10 @@ async def resident_writes(tx: Transaction, case: Row, body: str, *, nonce: str, 
                                          external_id=f"web:{nonce}")
     if message_id is None:
         return False
-    new_state = state_after_resident_message(case["state"])
+    new_state = state_after_resident_message(case["state"], merged=case["merged_into_id"] is not None)
     if new_state != case["state"]:
         await store.change_state(tx, case["id"], new_state, now)
+        await restart_deadline(tx, case["id"], now)
     else:
         await store.claim(tx, case["id"], now, case["updated_at"])
     await store.add_event(tx, case["id"], now, "resident_message")
@@ -156,4 +165,6 @@ async def resident_verdict(tx: Transaction, case: Row, resolved: bool, *, now: s
         raise DecisionError(_("Ärendet väntar inte på ditt besked."))
     await store.set_fields(tx, case["id"], now, resolved=int(resolved))
     await store.change_state(tx, case["id"], "closed" if resolved else "open", now)
+    if not resolved:
+        await restart_deadline(tx, case["id"], now)
     await store.add_event(tx, case["id"], now, "resident_resolved" if resolved else "resident_unresolved")

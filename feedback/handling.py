@@ -223,9 +223,13 @@ EVENT_OF_DECISION = {
 }
 
 
-def state_after_resident_message(state: str) -> str:
-    """A resident writing again puts the ball back with the municipality: completion, or an answer disputed."""
-    return "open" if state in ("waiting", "answered") else state
+def state_after_resident_message(state: str, *, merged: bool = False) -> str:
+    """A resident writing again puts the ball back with the municipality: a completion, an answer disputed, a
+    closed matter that is not over for them. A rejected case stays rejected (they were told where to turn), and
+    a merged duplicate stays closed: its matter is handled in the case it was merged into."""
+    if merged:
+        return state
+    return "open" if state in ("waiting", "answered", "closed") else state
 
 
 # -- deadlines --------------------------------------------------------------------------------------------

@@ -206,6 +206,15 @@ async def set_fields(tx: Transaction, case_id: int, at: str, **values: Any) -> N
     )
 
 
+async def answer_days(db: Reader, case_id: int) -> int | None:
+    """The category's answer time in working days; None when the case has no category."""
+    value = await db.fetch_value(
+        "SELECT cat.answer_days FROM cases c JOIN categories cat ON cat.id = c.category_id WHERE c.id = ?",
+        (case_id,),
+    )
+    return None if value is None else int(value)
+
+
 async def open_if_new(tx: Transaction, case_id: int, at: str) -> None:
     """A case someone took on is no longer new."""
     await tx.execute("UPDATE cases SET state = 'open', updated_at = ? WHERE id = ? AND state = 'new'", (at, case_id))

@@ -107,6 +107,8 @@ async def add_message(request: web.Request) -> web.Response:
 @routes.post("/t/{token}/verdict")
 async def verdict(request: web.Request) -> web.Response:
     case = await _case_or_404(request)
+    if not _allowed(request):
+        raise web.HTTPTooManyRequests()
     form = await request.post()
     choice = form_value(form, "resolved")
     if choice not in ("yes", "no"):

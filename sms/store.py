@@ -142,9 +142,15 @@ async def claimed_sids(conn: Conn, sids: Sequence[str]) -> set[str]:
 
 
 async def forget_number(tx: Transaction, phone: str, *, now: str) -> int:
-    """Blank a number and the texts to and from it; states and counts stay for statistics."""
+    """Blank a number and the texts to and from it; states and counts stay for statistics.
+
+    Error messages go too (a provider's message may quote the number), and so do dedupe keys, which
+    another package may have built from something that points back to the person.
+    """
     changed = await tx.execute(
-        "UPDATE sms_messages SET recipient = '', body = '', updated_at = ? WHERE recipient = ?", (now, phone)
+        "UPDATE sms_messages SET recipient = '', body = '', error_message = '', dedupe_key = NULL, updated_at = ?"
+        " WHERE recipient = ?",
+        (now, phone),
     )
     return changed + await tx.execute(
         "UPDATE sms_inbound SET from_number = '', body = '' WHERE from_number = ?", (phone,)

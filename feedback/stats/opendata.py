@@ -35,3 +35,33 @@ def document(stats: Statistics, *, base_url: str, municipality: str) -> dict[str
         "overdue_backlog": int(stats.backlog["overdue"]),
         "rising_categories": [{"category": r.code, "cases": r.now, "previous": r.before} for r in stats.rising],
     }
+
+
+_COUNTS = {"type": "object", "additionalProperties": {"type": "integer"}}
+_NUMBER_OR_NULL = {"type": ["number", "null"]}
+# The shape of `document` as an OpenAPI 3.1 component; the API tests validate responses against it.
+SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["municipality", "license", "period", "start", "end", "cases", "by_kind", "by_channel",
+                 "by_category", "by_month", "open_backlog"],
+    "properties": {
+        "municipality": {"type": "string"}, "license": {"type": "string"},
+        "period": {"type": "string", "pattern": r"^\d{4}-(\d{2}|Q[1-4])$"},
+        "start": {"type": "string", "format": "date"}, "end": {"type": "string", "format": "date"},
+        "url": {"type": "string"},
+        "cases": {"type": "integer"}, "previous_period_cases": {"type": "integer"},
+        "by_kind": _COUNTS, "by_channel": _COUNTS, "by_category": _COUNTS,
+        "by_month": {**_COUNTS, "description": "The 12 months ending with the period (UTC months)."},
+        "median_hours_to_first_response": _NUMBER_OR_NULL, "median_hours_to_answer": _NUMBER_OR_NULL,
+        "answered_within_deadline": _NUMBER_OR_NULL, "resolved_at_first_contact": _NUMBER_OR_NULL,
+        "open_backlog": {"type": "integer"}, "overdue_backlog": {"type": "integer"},
+        "rising_categories": {
+            "type": "array",
+            "items": {
+                "type": "object", "required": ["category", "cases", "previous"],
+                "properties": {"category": {"type": "string"}, "cases": {"type": "integer"},
+                               "previous": {"type": "integer"}},
+            },
+        },
+    },
+}

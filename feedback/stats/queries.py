@@ -76,7 +76,7 @@ async def totals(db: Database, scope: Scope, now: str) -> Row:
 
 
 async def _median(db: Database, hours_sql: str, params: tuple[object, ...]) -> float | None:
-    """The median of a column `h` (SQLite has no MEDIAN: count, then read the middle row in order)."""
+    """The median of a column `h` (SQLite has no MEDIAN: count, then read the middle row; the lower one of two)."""
     count = int(await db.fetch_value(f"SELECT COUNT(*) FROM ({hours_sql})", params) or 0)
     if count == 0:
         return None

@@ -7,6 +7,7 @@ same whether or not the number is a member, so it cannot be used to find out who
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from aiohttp import web
@@ -17,10 +18,13 @@ from panel.keys import DB, SECRET, SETTINGS
 from panel.members import lifecycle, links, phones, signup, store, texts
 from panel.members.forms import parse_details
 from panel.members.hooks import MEMBER_HOOKS
-from panel.web import bad_request, form_value, render
+from panel.ratelimit import RateLimiter
+from panel.web import bad_request, client_address, form_value, render
 from sms import outbox
 
 routes = web.RouteTableDef()
+# Codes cost an SMS each: besides the per-number limit, one address may start only so many sign-ups.
+SIGNUP_LIMIT = web.AppKey("members_signup_limit", RateLimiter)
 JOIN_FIELDS = ("phone", "name", "email", "language", "birth_year", "gender", "district")
 
 
@@ -36,8 +40,16 @@ async def join_page(request: web.Request) -> web.Response:
     return render(request, "members/join.html", await _join_context(request, values, {}))
 
 
+def _over_limit(request: web.Request) -> web.Response | None:
+    if request.app[SIGNUP_LIMIT].allow(client_address(request), time.monotonic()):
+        return None
+    return bad_request(request, _("För många försök från din uppkoppling. Vänta en stund och försök igen."), status=429)
+
+
 @routes.post("/join")
 async def join(request: web.Request) -> web.Response:
+    if limited := _over_limit(request):
+        return limited
     form = await request.post()
     values = {name: form_value(form, name, limit=300) for name in JOIN_FIELDS}
     db = request.app[DB]
@@ -131,6 +143,8 @@ async def leave_link(request: web.Request) -> web.Response:
 
 @routes.post("/leave")
 async def send_leave_link(request: web.Request) -> web.Response:
+    if limited := _over_limit(request):
+        return limited
     form = await request.post()
     try:
         phone = phones.normalize(form_value(form, "phone", limit=40))

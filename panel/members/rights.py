@@ -91,7 +91,7 @@ async def erase(
     phone = member["phone"]
     await outbox.cancel_queued(tx, recipient=phone)
     await hooks.notify_opted_out(tx, member_id)  # surveys cancel the invitations still waiting
-    await rights_store.forget_messages(tx, phone)
+    await outbox.forget_number(tx, phone)
     await signup_store.delete_for_phone(tx, phone)
     left_at = member["left_at"] or to_db(now)
     await rights_store.tally_erased(tx, member["joined_at"][:7], left_at[:7])

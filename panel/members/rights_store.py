@@ -43,20 +43,6 @@ async def pending_signups(conn: Conn, phone: str) -> list[Row]:
     )
 
 
-async def forget_messages(tx: Transaction, phone: str) -> None:
-    """Blank the number and text of every SMS to and from `phone`; the rows stay for the outbox totals.
-
-    Error messages go too (a provider's message may quote the number), and so do dedupe keys, which
-    another package may have built from something that points back to the person.
-    """
-    await tx.execute(
-        "UPDATE sms_messages SET recipient = '', body = '', error_message = '', dedupe_key = NULL"
-        " WHERE recipient = ?",
-        (phone,),
-    )
-    await tx.execute("UPDATE sms_inbound SET from_number = '', body = '' WHERE from_number = ?", (phone,))
-
-
 async def tally_erased(tx: Transaction, joined_month: str, left_month: str | None) -> None:
     await tx.execute(
         "INSERT INTO member_flow_erased (month, joined, departed) VALUES (?, 1, 0)"

@@ -112,3 +112,98 @@ def document(results: Results, *, base_url: str, municipality: str) -> dict[str,
         },
         "questions": [_question(result, results.district_names) for result in results.results],
     }
+
+
+# -- schema ------------------------------------------------------------------------------------------
+# The shape of `document`, as an OpenAPI 3.1 (JSON Schema 2020-12) component; the API tests validate
+# real responses against it, so the two cannot drift apart.
+
+_NUMBER_OR_NULL = {"type": ["number", "null"]}
+_ESTIMATE = {
+    "type": ["object", "null"],
+    "required": ["share", "margin", "base"],
+    "properties": {"share": {"type": "number"}, "margin": {"type": "number"}, "base": {"type": "integer"}},
+}
+_MEAN = {
+    "type": ["object", "null"],
+    "required": ["value", "margin", "base"],
+    "properties": {"value": {"type": "number"}, "margin": {"type": "number"}, "base": {"type": "integer"}},
+}
+_GROUP = {
+    "type": "object",
+    "required": ["group", "label", "suppressed"],
+    "properties": {
+        "group": {"type": "string"}, "label": {"type": "string"},
+        "suppressed": {"type": "boolean", "description": "True: fewer than min_cell_size answers, or "
+                       "hidden so that a small group cannot be worked out by subtraction."},
+        "base": {"type": "integer"},
+        "shares": {"type": "object", "additionalProperties": _NUMBER_OR_NULL},
+        "mean": _NUMBER_OR_NULL,
+    },
+}
+SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["municipality", "license", "survey", "indicative", "min_cell_size", "response", "weighting",
+                 "questions"],
+    "properties": {
+        "municipality": {"type": "string"},
+        "license": {"type": "string"},
+        "indicative": {"type": "boolean", "description": "A self-recruited panel: results are indicative."},
+        "min_cell_size": {"type": "integer"},
+        "survey": {
+            "type": "object",
+            "required": ["id", "title", "state", "url"],
+            "properties": {
+                "id": {"type": "integer"}, "title": {"type": "string"}, "title_en": {"type": ["string", "null"]},
+                "state": {"type": "string", "enum": ["draft", "open", "closed"]},
+                "sent_at": {"type": ["string", "null"]}, "closed_at": {"type": ["string", "null"]},
+                "published_at": {"type": ["string", "null"]}, "summary": {"type": "string"},
+                "url": {"type": "string"},
+            },
+        },
+        "response": {
+            "type": "object",
+            "required": ["invited", "delivered", "completed", "response_rate"],
+            "properties": {
+                "invited": {"type": "integer"}, "delivered": {"type": "integer"}, "completed": {"type": "integer"},
+                "response_rate": _NUMBER_OR_NULL, "median_minutes_to_answer": _NUMBER_OR_NULL,
+            },
+        },
+        "weighting": {
+            "type": "object",
+            "required": ["method", "design_effect", "effective_n"],
+            "properties": {
+                "method": {"type": "string", "enum": ["post_stratification", "raking", "none"]},
+                "design_effect": {"type": "number"}, "effective_n": {"type": "number"},
+                "capped": {"type": "integer"}, "unmatched": {"type": "integer"},
+            },
+        },
+        "questions": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["id", "position", "kind", "text", "base", "dont_know", "options", "breakdowns"],
+                "properties": {
+                    "id": {"type": "integer"}, "position": {"type": "integer"}, "kind": {"type": "string"},
+                    "text": {"type": "string"}, "text_en": {"type": ["string", "null"]},
+                    "base": {"type": "integer"}, "dont_know": {"type": "integer"},
+                    "design_effect": {"type": "number"},
+                    "options": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["value", "label", "count", "unweighted", "weighted"],
+                            "properties": {
+                                "value": {"type": "string"}, "label": {"type": "string"},
+                                "label_en": {"type": ["string", "null"]}, "count": {"type": "integer"},
+                                "unweighted": _ESTIMATE, "weighted": _ESTIMATE,
+                            },
+                        },
+                    },
+                    "mean": _MEAN, "weighted_mean": _MEAN,
+                    "breakdowns": {"type": "object", "additionalProperties": {"type": "array", "items": _GROUP}},
+                },
+            },
+        },
+    },
+}

@@ -13,7 +13,8 @@ from panel.i18n import _, current_language
 from surveys.results import charts
 from surveys.results.assemble import Results, TrendPoint
 from surveys.results.charts import Chart, Item
-from surveys.results.summary import QuestionResult
+from surveys.results.statistics import margin_of_error
+from surveys.results.summary import Breakdown, QuestionResult
 
 
 def percent(value: float | None) -> str:
@@ -35,14 +36,19 @@ def number(value: float, digits: int = 0) -> str:
     return format_decimal(value, format=pattern, locale=current_language())
 
 
+def _amount(value: float) -> str:
+    """A whole number as it is, anything else with one decimal: "2 tim", "1,5 dygn"."""
+    return number(value, 0 if abs(value - round(value)) < 0.05 else 1)
+
+
 def minutes(value: float | None) -> str:
     if value is None:
         return "–"
     if value < 60:
         return _("{n} min").format(n=number(max(1, round(value))))
-    if value < 48 * 60:
-        return _("{n} tim").format(n=number(value / 60, 1 if value < 600 else 0))
-    return _("{n} dygn").format(n=number(value / 1440, 1))
+    if value < 24 * 60:
+        return _("{n} tim").format(n=_amount(value / 60))
+    return _("{n} dygn").format(n=_amount(value / 1440))
 
 
 def group_label(dimension: str, key: str, districts: dict[str, str]) -> str:
@@ -117,6 +123,40 @@ def question_chart(result: QuestionResult) -> Chart:
         f"q-{result.question.id}", result.question.text_in(current_language()), items,
         headers=(_("Svar"), _("Andel med felmarginal"), _("Antal")), ticks=charts.share_ticks(percent),
     )
+
+
+def group_chart(result: QuestionResult, breakdown: Breakdown, districts: dict[str, str]) -> Chart | None:
+    """One figure per group — the share giving the most common answer, or the mean — beside everyone's.
+
+    This is the "how do districts differ" picture; hidden groups are simply not drawn.
+    """
+    visible = [row for row in breakdown.rows if not row.hidden and row.base]
+    if len(visible) < 2 or not result.base:
+        return None
+    everyone = _("Alla svarande")
+    if result.mean is not None:
+        scale = float(max(result.question.scale()))
+        what = _("Medelvärde")
+        items = [Item(everyone, result.mean.value, number(result.mean.value, 1), muted=True,
+                      extra=(number(result.base),))]
+        items += [Item(group_label(breakdown.dimension, row.key, districts), row.mean or 0.0,
+                       number(row.mean or 0.0, 1), extra=(number(row.base),)) for row in visible]
+        ticks = [(scale * k / 4, number(scale * k / 4, 1)) for k in range(5)]
+    else:
+        index, lead = max(enumerate(result.options), key=lambda pair: pair[1].count)
+        scale, what, ticks = 1.0, _("Andel ”{answer}”").format(answer=lead.label), charts.share_ticks(percent)
+        overall = lead.share.share if lead.share else 0.0
+        items = [Item(everyone, overall, percent(overall), muted=True, extra=(number(result.base),))]
+        for row in visible:
+            value = row.shares[index] or 0.0
+            margin = margin_of_error(value, row.base)
+            items.append(Item(group_label(breakdown.dimension, row.key, districts), value,
+                              f"{percent(value)} {points(margin)}", low=max(0.0, value - margin),
+                              high=min(1.0, value + margin), extra=(number(row.base),)))
+    title = _("{what} per {dimension}").format(what=what, dimension=dimension_label(breakdown.dimension).lower())
+    return charts.bars(f"g-{result.question.id}-{breakdown.dimension}", title, items,
+                       headers=(dimension_label(breakdown.dimension), what, _("Antal svar")),
+                       scale_max=scale, ticks=ticks)
 
 
 def _when(point: TrendPoint) -> str:

@@ -244,6 +244,12 @@ async def publication(db: Database, survey_id: int) -> Row | None:
     return await db.fetch_one("SELECT * FROM survey_publications WHERE survey_id = ?", (survey_id,))
 
 
+async def sent_surveys(db: Database) -> list[Row]:
+    return await db.fetch_all(
+        "SELECT id, title, state, sent_at FROM surveys WHERE sent_at IS NOT NULL ORDER BY sent_at DESC, id DESC"
+    )
+
+
 async def published_surveys(db: Database) -> list[Row]:
     return await db.fetch_all(
         "SELECT s.id, s.title, s.title_en, s.state, s.sent_at, s.closed_at, p.published_at, p.summary"

@@ -34,9 +34,9 @@ def _survey_id(request: web.Request) -> int:
         raise web.HTTPNotFound from None
 
 
-async def _load(request: web.Request, *, public: bool = False) -> assemble.Results:
+async def _load(request: web.Request, *, public: bool = False, language: str = "") -> assemble.Results:
     results = await assemble.load(
-        request.app[DB], _survey_id(request), language=current_language(),
+        request.app[DB], _survey_id(request), language=language or current_language(),
         min_size=request.app[SETTINGS].min_cell_size, yes=_("Ja"), no=_("Nej"), public=public,
     )
     if results is None or (public and results.published is None):
@@ -51,6 +51,10 @@ def _page(results: assemble.Results, **extra: Any) -> dict[str, Any]:
         "funnel_chart": presentation.funnel_chart(results),
         "curve_chart": presentation.curve_chart(results),
         "question_charts": {res.question.id: presentation.question_chart(res) for res in results.results},
+        "district_charts": {
+            res.question.id: presentation.group_chart(res, res.breakdowns[0], results.district_names)
+            for res in results.results
+        },
         "trend_charts": {
             res.question.id: presentation.trend_chart(res, results.trends[res.question.id])
             for res in results.results if res.question.id in results.trends
@@ -175,7 +179,7 @@ async def public_page(request: web.Request) -> web.Response:
 
 @routes.get(r"/results/{id:\d+}.json")
 async def public_json(request: web.Request) -> web.Response:
-    results = await _load(request, public=True)
+    results = await _load(request, public=True, language="sv")  # open data speaks the source language
     settings = request.app[SETTINGS]
     body = opendata.document(results, base_url=settings.base_url, municipality=settings.municipality)
     return web.json_response(body, headers={"Access-Control-Allow-Origin": "*"})

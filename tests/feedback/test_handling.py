@@ -78,11 +78,12 @@ def test_what_the_resident_is_told() -> None:
     assert resident_message(DecisionRequest(DECISIONS["reopen"], ""), "SYN-1", link) is None
 
 
-def test_a_resident_writing_reopens_waiting_and_answered_cases_only() -> None:
-    assert state_after_resident_message("waiting") == "open"
-    assert state_after_resident_message("answered") == "open"
+def test_a_resident_writing_puts_the_case_back_with_the_municipality() -> None:
+    for state in ("waiting", "answered", "closed"):
+        assert state_after_resident_message(state) == "open"
     assert state_after_resident_message("new") == "new"
-    assert state_after_resident_message("closed") == "closed"
+    assert state_after_resident_message("rejected") == "rejected"
+    assert state_after_resident_message("closed", merged=True) == "closed"
 
 
 def test_internal_events_are_not_public() -> None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 
-from feedback.ratelimit import FORM_LIMIT, RateLimiter
+from feedback.ratelimit import FORM_LIMIT
 from panel.keys import DB
+from panel.ratelimit import RateLimiter
 from tests.feedback.test_intake_web import complaint, form_fields
 
 

@@ -10,6 +10,7 @@ from aiohttp.test_utils import TestClient
 
 from feedback import case_actions
 from feedback.handling import DECISIONS, DecisionRequest
+from feedback.intake import DEFAULT_ANSWER_DAYS, due_at
 from panel import clock
 from panel.auth import User
 from panel.keys import DB
@@ -101,8 +102,13 @@ async def test_completion_request_shows_the_question_and_reply_reopens(client: T
     url = f"/t/{case.tracking_token}"
     page = await (await client.get(url)).text()
     assert "Var exakt ligger hålet?" in page and "Komplettera ditt ärende" in page
+    before = (await case_row(app[DB], case.case_id))["answer_due_at"]
     await post_form(client, f"{url}/message", {"message": "Vid busshållplatsen.", "nonce": "n1"}, page=url)
-    assert (await case_row(app[DB], case.case_id))["state"] == "open"
+    row = await case_row(app[DB], case.case_id)
+    assert row["state"] == "open"
+    # The answer time starts again from the completion: ten working days from the reply.
+    assert row["answer_due_at"] == due_at(clock.from_db(row["updated_at"]), DEFAULT_ANSWER_DAYS)
+    assert row["answer_due_at"] >= before
 
 
 async def test_merged_duplicate_gets_the_answer(client: TestClient, app: web.Application, login: Login) -> None:

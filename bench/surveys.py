@@ -1,0 +1,108 @@
+"""Benchmarks 3 and 4: members answering a survey, and the results of a 100,000-invitation survey."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import aiohttp
+
+from bench import load, seed
+from bench.common import Size, bare_pairs, bare_reads, csrf_of
+from bench.report import Figure
+from bench.servers import panel_server
+
+ANSWER_QUESTIONS = 5  # a short survey on one page, as most panel surveys are
+RESULTS_INVITATIONS = 100_000
+RESULTS_QUESTIONS = 10
+RESULTS_ANSWERED = 0.6  # a panel's usual response rate: 60,000 respondents, about 600,000 answer rows
+
+
+def _answer(kind: str, values: tuple[str, ...], rng: random.Random) -> list[str]:
+    if kind == "free_text":
+        return ["Bättre belysning vid busshållplatsen, tack."]
+    if kind == "multiple_choice":
+        return rng.sample(values, 2)
+    return [rng.choice(values)]
+
+
+async def answers(workdir: Path, size: Size) -> Figure:
+    """GET /s/{token} then POST its one page of answers (CSRF token from the page), each token once."""
+    db = str(workdir / "panel.db")
+    total = max(size.total // 2, 100)
+    survey = await seed.survey(db, invitations=size.warmup + total, questions=ANSWER_QUESTIONS)
+    kinds = [seed.QUESTIONS[i % len(seed.QUESTIONS)] for i in range(ANSWER_QUESTIONS)]
+    rng = random.Random(2)
+    forms = [
+        [(f"q{qid}", value) for qid, (kind, _o, values) in zip(survey.question_ids, kinds, strict=True)
+         for value in _answer(kind, values, rng)]
+        for _ in survey.tokens
+    ]
+
+    def flow_from(offset: int) -> load.Flow:
+        async def flow(session: aiohttp.ClientSession, i: int) -> bool:
+            token = survey.tokens[offset + i]
+            async with session.get(f"/s/{token}") as response:
+                page = await response.text()
+                if response.status != 200:
+                    return False
+            data = [("csrf_token", csrf_of(page)), ("page", "1"), *forms[offset + i]]
+            async with session.post(f"/s/{token}", data=data, allow_redirects=False) as response:
+                await response.read()
+                return response.status == 303 and response.headers.get("Location", "").endswith("/tack")
+
+        return flow
+
+    with panel_server(db) as url:
+        await load.run_flows("warm-up", url, flow_from(total), total=size.warmup, concurrency=size.concurrency)
+        measured = await load.run_flows("answer GET+POST", url, flow_from(0), total=total,
+                                        concurrency=size.concurrency)
+    bare = await bare_pairs(workdir, size, "x" * 60, total=total)
+    return Figure.of(f"3 Survey answer GET+POST /s/{{token}} ({ANSWER_QUESTIONS} questions)", "pairs/s",
+                     measured, bare, note=f"{len(survey.tokens):,} invitations, each token answered once")
+
+
+async def _log_in(session: aiohttp.ClientSession) -> None:
+    async with session.get("/login") as response:
+        page = await response.text()
+    data = {"csrf_token": csrf_of(page), "next": "/staff", "username": seed.ANALYST[0], "password": seed.ANALYST[1]}
+    async with session.post("/login", data=data, allow_redirects=False) as response:
+        await response.read()
+        if response.status != 303:
+            raise RuntimeError(f"log-in as the analyst failed with {response.status}")
+
+
+async def results(workdir: Path, size: Size) -> list[Figure]:
+    """GET of the staff results page and of the open-data JSON of a 100,000-invitation, 10-question survey."""
+    db = str(workdir / "panel.db")
+    invitations = RESULTS_INVITATIONS // 20 if size.quick else RESULTS_INVITATIONS
+    # About two seconds a request at 100,000 invitations on these machines: few requests, two at a time.
+    total, concurrency = (6, 2) if size.quick else (12, 2)
+    survey = await seed.survey(db, invitations=invitations, questions=RESULTS_QUESTIONS,
+                               answered_share=RESULTS_ANSWERED, publish=True)
+    await seed.analyst(db)
+    pages = {
+        "staff results page": f"/staff/surveys/{survey.id}/results",
+        "open-data JSON": f"/results/{survey.id}.json",
+        "public results page": f"/results/{survey.id}",
+    }
+    measured: dict[str, load.Result] = {}
+    with panel_server(db) as url:
+        for name, path in pages.items():
+            await _timed_gets(url, path, total=concurrency, concurrency=concurrency)  # warm-up
+            measured[name] = await _timed_gets(url, path, total=total, concurrency=concurrency)
+    bare = await bare_reads(workdir, size, total=size.total, concurrency=concurrency)
+    note = f"{invitations:,} invitations, {RESULTS_QUESTIONS} questions, {RESULTS_ANSWERED:.0%} answered"
+    return [Figure.of(f"4 Results: {name}", "req/s", result, bare, note=note) for name, result in measured.items()]
+
+
+async def _timed_gets(url: str, path: str, *, total: int, concurrency: int) -> load.Result:
+    """`total` GETs of `path` by analysts logged in beforehand (the log-in is not timed)."""
+    async with aiohttp.ClientSession(url, cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
+        await _log_in(session)
+        cookie = "; ".join(f"{c.key}={c.value}" for c in session.cookie_jar)
+
+    def request(i: int) -> load.Request:
+        return "GET", path, {"headers": {"Cookie": cookie}}
+
+    return await load.run(f"GET {path}", url, request, total=total, concurrency=concurrency, expect=(200,))

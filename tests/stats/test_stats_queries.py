@@ -1,0 +1,94 @@
+"""Feedback statistics counted by SQL over a handful of hand-made cases."""
+
+from __future__ import annotations
+
+import pytest
+
+from feedback.stats import queries, report
+from feedback.stats.periods import parse
+from feedback.stats.queries import Scope
+from panel.db import Database
+from tests.stats.conftest import add_case, add_event
+
+OCT = Scope("2026-10-01T00:00:00.000Z", "2026-11-01T00:00:00.000Z")
+NOW = "2026-11-20T12:00:00.000Z"
+
+
+async def fill(db: Database) -> None:
+    async with db.transaction() as tx:
+        # Answered after 24 h, first response after 2 h, on time.
+        a = await add_case(tx, "2026-10-02T08:00:00.000Z", answered_at="2026-10-03T08:00:00.000Z",
+                           answer_due_at="2026-10-10T08:00:00.000Z", state="answered")
+        await add_event(tx, a, "2026-10-02T10:00:00.000Z", "completion_requested")
+        await add_event(tx, a, "2026-10-03T08:00:00.000Z", "answered")
+        # Answered after 240 h, late.
+        b = await add_case(tx, "2026-10-05T08:00:00.000Z", category="park", kind="idea", channel="sms",
+                           answered_at="2026-10-15T08:00:00.000Z", answer_due_at="2026-10-12T08:00:00.000Z",
+                           state="answered")
+        await add_event(tx, b, "2026-10-15T08:00:00.000Z", "answered")
+        await add_event(tx, b, "2026-10-05T09:00:00.000Z", "assigned")  # not a response
+        # Open and past its deadline: late, and overdue in the backlog.
+        await add_case(tx, "2026-10-20T08:00:00.000Z", answer_due_at="2026-11-03T08:00:00.000Z")
+        # Resolved at first contact.
+        await add_case(tx, "2026-10-21T08:00:00.000Z", channel="phone", answered_directly=1, state="closed")
+        # Secret: counted for staff, not published.
+        await add_case(tx, "2026-10-22T08:00:00.000Z", secret=1, body="Hemligt")
+        # A merged duplicate, and a case from September: never counted in October.
+        await add_case(tx, "2026-10-23T08:00:00.000Z", merged_into_id=a)
+        await add_case(tx, "2026-09-30T23:00:00.000Z", category="park")
+
+
+async def test_volumes_leave_out_merged_duplicates_and_other_months(db: Database) -> None:
+    await fill(db)
+    assert await queries.volumes(db, OCT, "kind") == {"complaint": 4, "idea": 1}
+    assert await queries.volumes(db, OCT, "channel") == {"web": 3, "sms": 1, "phone": 1}
+    assert await queries.volumes(db, OCT, "category") == {"gata": 4, "park": 1}
+    published = Scope(OCT.start, OCT.end, public=True)
+    assert sum((await queries.volumes(db, published, "kind")).values()) == 4  # without the secret case
+    one_department = Scope(OCT.start, OCT.end, department="Samhällsbyggnad")
+    assert sum((await queries.volumes(db, one_department, "kind")).values()) == 5
+    assert await queries.volumes(db, Scope(OCT.start, OCT.end, department="Utbildning"), "kind") == {}
+
+
+async def test_deadlines_first_contact_and_medians(db: Database) -> None:
+    await fill(db)
+    totals = await queries.totals(db, OCT, NOW)
+    assert (totals["cases"], totals["first_contact"], totals["answered"]) == (5, 1, 2)
+    assert (totals["due"], totals["on_time"]) == (3, 1)  # a on time; b late; the open one past due
+    assert await queries.median_hours_to_answer(db, OCT) == pytest.approx(24.0, abs=0.01)  # of 24 and 240
+    assert await queries.median_hours_to_first_response(db, OCT) == pytest.approx(2.0, abs=0.01)  # of 2 and 240
+    backlog = await queries.backlog(db, department="", public=False, now=NOW)
+    assert (backlog["open"], backlog["overdue"]) == (3, 1)  # the open one, the secret one, September's
+
+
+async def test_the_report_compares_with_the_month_before(db: Database) -> None:
+    await fill(db)
+    period = parse("2026-10")
+    assert period is not None
+    stats = await report.load(db, period, department="", public=False, now=NOW)
+    assert stats.cases == 5 and stats.previous_cases == 1
+    assert stats.change == pytest.approx(4.0)
+    assert stats.on_time_share == pytest.approx(1 / 3)
+    assert stats.first_contact_share == pytest.approx(1 / 5)
+    assert [(r.code, r.now, r.before) for r in stats.rising] == [("gata", 4, 0)]
+    assert list(stats.by_month)[-1] == "2026-10" and len(stats.by_month) == 12
+    assert stats.by_month["2026-09"] == 1
+    assert {e["text"] for e in stats.examples} >= {"Trasig lampa"} and "Hemligt" not in {e["text"] for e in stats.examples}
+    public = await report.load(db, period, department="", public=True, now=NOW)
+    assert public.cases == 4 and public.examples == []
+
+
+def test_rising_orders_by_increase() -> None:
+    rows = report.rising({"a": 5, "b": 9, "c": 2, "d": 3}, {"a": 1, "b": 6, "c": 2, "d": 0}, top=2)
+    assert [(r.code, r.now - r.before) for r in rows] == [("a", 4), ("b", 3)]
+
+
+async def test_publishing_a_period_twice_keeps_one_row(db: Database) -> None:
+    async with db.transaction() as tx:
+        await queries.publish(tx, "2026-10", None, NOW)
+        await queries.publish(tx, "2026-10", None, NOW)
+    assert [r["period"] for r in await queries.published_periods(db)] == ["2026-10"]
+    assert await queries.is_published(db, "2026-10")
+    async with db.transaction() as tx:
+        await queries.unpublish(tx, "2026-10")
+    assert not await queries.is_published(db, "2026-10")
