@@ -106,12 +106,6 @@ def parse_decision(form: Mapping[str, str], state: str, departments: Iterable[st
     return DecisionRequest(decision, comment, department)
 
 
-def parse_priority(value: str) -> str:
-    if value not in PRIORITIES:
-        raise DecisionError(_("Välj en prioritet."))
-    return value
-
-
 def state_label(state: str) -> str:
     return {
         "new": _("Ny"),

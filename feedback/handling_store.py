@@ -25,7 +25,10 @@ _SORT_COLUMNS = {
 _CASE_COLUMNS = (
     "c.*, cat.name_sv AS category_sv, cat.name_en AS category_en, u.display_name AS assignee_name,"
     " u.username AS assignee_username, m.reference AS merged_into_reference,"
-    " COALESCE(NULLIF(c.department, ''), cat.department, '') AS handling_department"
+    " COALESCE(NULLIF(c.department, ''), cat.department, '') AS handling_department,"
+    # Whose turn it is in the thread: 'in' means the resident wrote last.
+    " (SELECT direction FROM case_messages lm WHERE lm.case_id = c.id AND lm.direction != 'note'"
+    " ORDER BY lm.at DESC, lm.id DESC LIMIT 1) AS last_direction"
 )
 _CASE_JOINS = (
     " FROM cases c LEFT JOIN categories cat ON cat.id = c.category_id"
@@ -121,6 +124,13 @@ async def events(db: Reader, case_id: int) -> list[Row]:
 async def attachments(db: Reader, case_id: int) -> list[Row]:
     return await db.fetch_all(
         "SELECT id, filename, content_type, size FROM case_attachments WHERE case_id = ? ORDER BY id", (case_id,)
+    )
+
+
+async def attachment(db: Reader, case_id: int, attachment_id: int) -> Row | None:
+    return await db.fetch_one(
+        "SELECT filename, content_type, data FROM case_attachments WHERE case_id = ? AND id = ?",
+        (case_id, attachment_id),
     )
 
 

@@ -6,21 +6,26 @@ SMS hooks in its own `setup(app)`; the order matters where one package listens t
 
 from __future__ import annotations
 
-import importlib
 import logging
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from importlib import resources
 
 from aiohttp import web
 
-from panel import i18n, migrations, store
+import feedback.web
+import sms.web
+import surveys.web
+from feedback.stats import web as stats_web
+from panel import api, i18n, migrations, routes, store
 from panel.auth import auth_middleware
 from panel.db import Database
 from panel.keys import DB, SECRET, SETTINGS, TEMPLATES
+from panel.members import web as members_web
 from panel.middleware import error_middleware, language_middleware, security_headers
 from panel.settings import Settings
 from panel.web import create_environment
+from surveys.results import web as results_web
 
 log = logging.getLogger(__name__)
 
@@ -30,22 +35,14 @@ MIGRATION_PACKAGES = ["panel", "sms", "feedback", "surveys"]
 PAGE_PACKAGES = [
     "panel", "panel.members", "sms", "feedback", "feedback.stats", "surveys", "surveys.results",
 ]
-# Each domain module's `setup(app)`, in order: SMS hooks exist before members, members' hooks before surveys.
-DOMAIN_SETUPS = [
-    "sms.web", "panel.members.web", "feedback.web", "feedback.stats.web", "surveys.web",
-    "surveys.results.web", "panel.api",
+
+# Each package's `setup(app)`, in this order: SMS hooks exist before the others register on them, members'
+# hooks before surveys listen to them, and surveys' SMS-reply handler comes before feedback, which turns
+# every other inbound text into a case.
+DOMAIN_SETUPS: list[Callable[[web.Application], None]] = [
+    sms.web.setup, members_web.setup, surveys.web.setup, results_web.setup, feedback.web.setup,
+    stats_web.setup, api.setup,
 ]
-
-
-def _existing(packages: list[str]) -> list[str]:
-    found = []
-    for name in packages:
-        try:
-            resources.files(name)
-        except ModuleNotFoundError:
-            continue
-        found.append(name)
-    return found
 
 
 async def open_database(settings: Settings) -> Database:
@@ -78,22 +75,13 @@ def create_app(settings: Settings) -> web.Application:
         middlewares=[language_middleware, error_middleware, auth_middleware],
     )
     app[SETTINGS] = settings
-    i18n.load_catalogs(_existing(PAGE_PACKAGES))
-    app[TEMPLATES] = create_environment(_existing(PAGE_PACKAGES))
+    i18n.load_catalogs(PAGE_PACKAGES)
+    app[TEMPLATES] = create_environment(PAGE_PACKAGES)
     app.cleanup_ctx.append(_database_ctx)  # first in, last out: every background task stops before the db
     app.on_response_prepare.append(security_headers)
 
-    from panel import routes
-
     app.router.add_routes(routes.routes)
     app.router.add_static("/static/", resources.files("panel").joinpath("static"), name="static")  # type: ignore[arg-type]
-    for module_name in DOMAIN_SETUPS:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            log.warning("package %s is not installed", module_name)
-            continue
-        module.setup(app)
+    for setup in DOMAIN_SETUPS:
+        setup(app)
     return app

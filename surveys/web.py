@@ -59,9 +59,9 @@ def setup(app: web.Application) -> None:
     app.router.add_static("/surveys-static/", resources.files("surveys").joinpath("static"))  # type: ignore[arg-type]
     if SMS_HOOKS not in app:  # sms normally creates them first; keep working if it is left out
         app[SMS_HOOKS] = SmsHooks()
-    # First in line: the composition root sets feedback up before surveys, but a reply to a running SMS
-    # survey must reach us before feedback turns every inbound text into a case.
-    app[SMS_HOOKS].inbound.insert(0, sms_answers.handle_reply)
+    # The composition root sets surveys up before feedback: a reply to a running SMS survey must reach us
+    # before feedback turns every inbound text into a case.
+    app[SMS_HOOKS].inbound.append(sms_answers.handle_reply)
     app[SMS_HOOKS].status.append(listeners.on_status)
     if MEMBER_HOOKS not in app:
         app[MEMBER_HOOKS] = MemberHooks()

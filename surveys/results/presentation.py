@@ -13,7 +13,7 @@ from panel.i18n import _, current_language
 from surveys.results import charts
 from surveys.results.assemble import Results, TrendPoint
 from surveys.results.charts import Chart, Item
-from surveys.results.statistics import margin_of_error
+from surveys.results.statistics import wilson_interval
 from surveys.results.summary import Breakdown, QuestionResult
 
 
@@ -72,6 +72,12 @@ def method_label(method: str) -> str:
         "raking": _("rakning mot område, ålder och kön var för sig"),
         "none": _("ingen viktning"),
     }[method]
+
+
+def scale_ticks(top: float) -> list[tuple[float, str]]:
+    """Whole numbers along a 1–5 or 0–10 scale."""
+    step = 1 if top <= 5 else 2
+    return [(float(v), number(v)) for v in range(0, int(top) + 1, step)]
 
 
 def funnel_chart(results: Results) -> Chart:
@@ -141,7 +147,7 @@ def group_chart(result: QuestionResult, breakdown: Breakdown, districts: dict[st
                       extra=(number(result.base),))]
         items += [Item(group_label(breakdown.dimension, row.key, districts), row.mean or 0.0,
                        number(row.mean or 0.0, 1), extra=(number(row.base),)) for row in visible]
-        ticks = [(scale * k / 4, number(scale * k / 4, 1)) for k in range(5)]
+        ticks = scale_ticks(scale)
     else:
         index, lead = max(enumerate(result.options), key=lambda pair: pair[1].count)
         scale, what, ticks = 1.0, _("Andel ”{answer}”").format(answer=lead.label), charts.share_ticks(percent)
@@ -149,10 +155,10 @@ def group_chart(result: QuestionResult, breakdown: Breakdown, districts: dict[st
         items = [Item(everyone, overall, percent(overall), muted=True, extra=(number(result.base),))]
         for row in visible:
             value = row.shares[index] or 0.0
-            margin = margin_of_error(value, row.base)
+            low, high = wilson_interval(value * row.base, row.base)  # groups are small: Wilson, not ± 0
             items.append(Item(group_label(breakdown.dimension, row.key, districts), value,
-                              f"{percent(value)} {points(margin)}", low=max(0.0, value - margin),
-                              high=min(1.0, value + margin), extra=(number(row.base),)))
+                              f"{percent(value)} (n = {number(row.base)})", low=low, high=high,
+                              extra=(number(row.base),)))
     title = _("{what} per {dimension}").format(what=what, dimension=dimension_label(breakdown.dimension).lower())
     return charts.bars(f"g-{result.question.id}-{breakdown.dimension}", title, items,
                        headers=(dimension_label(breakdown.dimension), what, _("Antal svar")),
@@ -169,7 +175,7 @@ def trend_chart(result: QuestionResult, trend: list[TrendPoint]) -> Chart:
     if result.mean is not None:
         top_label, scale = _("Medelvärde"), float(max(result.question.scale()))
         items = [Item(_when(p), p.mean or 0.0, number(p.mean or 0.0, 1), extra=(number(p.base),)) for p in trend]
-        ticks = [(scale * k / 4, number(scale * k / 4, 1)) for k in range(5)]
+        ticks = scale_ticks(scale)
     else:
         lead = max(result.options, key=lambda o: o.count)
         top_label, scale = lead.label, 1.0

@@ -88,6 +88,17 @@ def mean(weight_sum: float, value_sum: float, square_sum: float, n: int, *, deff
     return Mean(value, Z95 * math.sqrt(max(deff, 1.0) * variance / n), n)
 
 
+def wilson_interval(count: float, n: int, *, z: float = Z95) -> tuple[float, float]:
+    """The Wilson score interval: honest for small groups and for 0 % or 100 %, where the usual
+    margin would claim a certainty of ± 0."""
+    if n <= 0:
+        return 0.0, 1.0
+    p = count / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
 def significant_difference(a: Estimate, b: Estimate) -> bool:
     """Whether two independent shares differ beyond chance at the 95 % level (e.g. a district vs the rest)."""
     if a.base <= 0 or b.base <= 0:

@@ -10,6 +10,7 @@ from typing import Any
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 
+from feedback.forms import Upload
 from panel.auth import User
 from panel.keys import DB
 from tests.feedback.handling_support import audit_actions, case_row, mails_to, new_case, sms_to
@@ -193,3 +194,29 @@ async def test_mail_outbox_page_shows_console_mail_and_is_audited(client: TestCl
     page = await (await client.get("/staff/mail-outbox")).text()
     assert "frida@exempel.se" in page and "Vi har tagit emot din synpunkt" in page
     assert await app[DB].fetch_value("SELECT COUNT(*) FROM audit_log WHERE action = 'view_mail_outbox'") == 1
+
+
+async def test_attachments_download_and_are_audited(client: TestClient, app: web.Application, login: Login) -> None:
+    await login(client, "handler")
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    case = await new_case(app[DB], attachments=[Upload("gropen på gatan.png", png, "image/png")])
+    other = await new_case(app[DB])
+    attachment_id = await app[DB].fetch_value("SELECT id FROM case_attachments WHERE case_id = ?", (case.case_id,))
+    page = await (await client.get(f"/staff/cases/{case.case_id}")).text()
+    assert f"/staff/cases/{case.case_id}/attachments/{attachment_id}" in page
+    response = await client.get(f"/staff/cases/{case.case_id}/attachments/{attachment_id}")
+    assert response.status == 200 and await response.read() == png
+    assert response.headers["Content-Type"] == "image/png"
+    assert response.headers["Content-Disposition"] == "attachment; filename*=UTF-8''gropen%20p%C3%A5%20gatan.png"
+    assert "view_attachment" in await audit_actions(app[DB], case.case_id)
+    assert (await client.get(f"/staff/cases/{other.case_id}/attachments/{attachment_id}")).status == 404
+
+
+async def test_inbox_marks_a_residents_new_message(client: TestClient, app: web.Application, login: Login) -> None:
+    await login(client, "handler")
+    case = await new_case(app[DB])
+    assert "Nytt meddelande" not in await (await client.get("/staff/cases")).text()
+    async with app[DB].transaction() as tx:
+        await tx.execute("INSERT INTO case_messages (case_id, at, direction, channel, body)"
+                         " VALUES (?, '2099-01-01T00:00:00.000Z', 'in', 'sms', 'Hallå?')", (case.case_id,))
+    assert "Nytt meddelande" in await (await client.get("/staff/cases")).text()

@@ -44,7 +44,8 @@ def test_text_is_escaped() -> None:
 
 def test_line_has_a_point_per_item_placed_by_value() -> None:
     items = [Item("5 min", 0.25, "25 %"), Item("15 min", 0.5, "50 %"), Item("1 tim", 1.0, "100 %")]
-    chart = charts.line("curve", "Svar", items, headers=("Tid", "Andel"), ticks=charts.share_ticks(lambda v: f"{v:.0%}"))
+    ticks = charts.share_ticks(lambda v: f"{v:.0%}")
+    chart = charts.line("curve", "Svar", items, headers=("Tid", "Andel"), ticks=ticks)
     ys = [float(y) for y in re.findall(r'<circle cx="[\d.]+" cy="([\d.]+)"', str(chart.svg))]
     assert len(ys) == 3
     top, bottom = 24, 224  # the plot area: 100 % at the top, 0 % at the bottom

@@ -75,3 +75,17 @@ def test_significant_difference():
     assert big_gap[0] and big_gap[1] and small_gap[0] and small_gap[1]
     assert st.significant_difference(big_gap[0], big_gap[1])
     assert not st.significant_difference(small_gap[0], small_gap[1])
+
+
+def test_wilson_interval_of_five_out_of_five_is_not_certain():
+    # p = 1, n = 5, z² = 3.8415: centre (1 + 0.3841) / 1.7683 = 0.7828,
+    # half = 1.96 · √(3.8415 / 100) / 1.7683 = 0.2172, so the interval is 0.5655 to 1
+    low, high = st.wilson_interval(5, 5)
+    assert high == 1.0
+    assert low == pytest.approx(0.5655, abs=1e-3)
+
+
+def test_wilson_interval_of_half_is_close_to_the_usual_margin_for_many_answers():
+    low, high = st.wilson_interval(500, 1000)
+    assert (high - low) / 2 == pytest.approx(st.margin_of_error(0.5, 1000), abs=1e-3)
+    assert st.wilson_interval(0, 0) == (0.0, 1.0)

@@ -11,6 +11,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 
+import sms.web
 from panel import app as panel_app
 from panel.db import Row, Transaction
 from panel.settings import Settings
@@ -85,7 +86,7 @@ def recorder() -> Recorder:
 def app(settings: Settings, clock: FakeClock, recorder: Recorder, monkeypatch: pytest.MonkeyPatch) -> web.Application:
     # Only the core and sms: these tests are about sms's own contract, with recorded hooks standing in for
     # the packages that register real ones (their tests cover those).
-    monkeypatch.setattr(panel_app, "DOMAIN_SETUPS", ["sms.web"])
+    monkeypatch.setattr(panel_app, "DOMAIN_SETUPS", [sms.web.setup])
     application = panel_app.create_app(settings)
     application[SMS_AUTOSTART] = False  # tests call the dispatcher's pump() themselves
     application[SMS_CLOCK] = clock

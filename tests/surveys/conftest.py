@@ -8,10 +8,13 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 
+import sms.web
+import surveys.web
 from panel import app as panel_app
 from panel.clock import utcnow
 from panel.db import Database
 from panel.keys import DB
+from panel.members import web as members_web
 from panel.members.targeting import Target
 from panel.settings import Settings
 from surveys import invitations
@@ -21,7 +24,7 @@ from tests.surveys.factories import add_members, make_survey
 @pytest.fixture
 def app(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> web.Application:
     """The application with the packages surveys talk to (SMS, members) and not the unrelated ones."""
-    monkeypatch.setattr(panel_app, "DOMAIN_SETUPS", ["sms.web", "panel.members.web", "surveys.web"])
+    monkeypatch.setattr(panel_app, "DOMAIN_SETUPS", [sms.web.setup, members_web.setup, surveys.web.setup])
     return panel_app.create_app(settings)
 
 

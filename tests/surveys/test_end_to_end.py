@@ -11,9 +11,12 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 
+import sms.web
+import surveys.web
 from panel import app as panel_app
 from panel.db import Database
 from panel.keys import DB
+from panel.members import web as members_web
 from panel.settings import Settings
 from sms.keys import SMS_AUTOSTART, SMS_DISPATCHER
 from surveys import invitations
@@ -40,7 +43,7 @@ def settings(make_settings: Any, fake: FakeTwilio) -> Settings:
 
 @pytest.fixture
 def app(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> web.Application:
-    monkeypatch.setattr(panel_app, "DOMAIN_SETUPS", ["sms.web", "panel.members.web", "surveys.web"])
+    monkeypatch.setattr(panel_app, "DOMAIN_SETUPS", [sms.web.setup, members_web.setup, surveys.web.setup])
     application = panel_app.create_app(settings)
     application[SMS_AUTOSTART] = False  # the test runs the dispatcher's passes itself
     return application
