@@ -88,14 +88,22 @@ async def seed(db: Database, rng: random.Random, now: datetime) -> None:
             await store.set_fields(tx, case_id, clock.to_db(now), assignee_user_id=user.id,
                                    priority=rng.choice(["normal", "normal", "normal", "high", "low"]))
             await store.open_if_new(tx, case_id, clock.to_db(now))
-    open_cases = [row["id"] for row in await db.fetch_all(
-        "SELECT id FROM cases WHERE state = 'open' ORDER BY created_at DESC LIMIT 6")]
-    steps = [("answer", ANSWER, ""), ("request_completion", "Kan du beskriva närmare var det är?", ""),
-             ("note", "Ringt entreprenören, de åker ut i morgon.", ""),
-             ("forward", "Gäller skolskjuts, inte gata.", "Utbildning"),
-             ("reject", "Vägen är statlig. Kontakta Trafikverket på 0771-921 921.", "")]
-    for case_id, (name, comment, department) in zip(open_cases, steps, strict=False):
-        await _decide(db, case_id, user, name, comment, department)
+    # One decision of each kind, answers on both outboxes: an e-mail resident and an SMS resident.
+    steps = [("answer", ANSWER, "", "email"), ("answer", ANSWER, "", "sms"),
+             ("request_completion", "Kan du beskriva närmare var det är?", "", "email"),
+             ("note", "Ringt entreprenören, de åker ut i morgon.", "", ""),
+             ("forward", "Gäller skolskjuts, inte gata.", "Utbildning", ""),
+             ("reject", "Vägen är statlig. Kontakta Trafikverket på 0771-921 921.", "", "")]
+    for name, comment, department, reach in steps:
+        case_id = await db.fetch_value(
+            "SELECT c.id FROM cases c LEFT JOIN case_contacts k ON k.case_id = c.id WHERE c.state = 'open'"
+            " AND (? = '' OR (? = 'email' AND COALESCE(k.email, '') != '') OR (? = 'sms' AND c.channel = 'sms'))"
+            " AND NOT EXISTS (SELECT 1 FROM case_messages m WHERE m.case_id = c.id AND m.author_user_id = ?)"
+            " ORDER BY c.created_at DESC LIMIT 1",
+            (reach, reach, reach, user.id),
+        )
+        if case_id is not None:
+            await _decide(db, case_id, user, name, comment, department)
     await _merge_a_duplicate(db, user, now)
     await _verdicts(db, now)
 

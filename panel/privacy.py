@@ -22,6 +22,10 @@ EMAIL_MASK = "[e-postadress]"
 _PERSONNUMMER = re.compile(r"(?<![\d+-])(?:(19|20)(?=\d{6}[-+]?\d{4}\b))?(\d{6})\s?([-+]?)\s?(\d{4})(?!\d)")
 _EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}", re.UNICODE)
 _DEFAULT_REGION = "SE"
+# Digit runs phonenumbers may take for a number but that are times or dates ("öppet 08.00-16.30").
+_NOT_A_PHONE = re.compile(
+    r"^\d{1,2}[.:]\d{2}(\s*[-–]\s*\d{1,2}[.:]\d{2})?$|^\d{2,4}[-./]\d{1,2}[-./]\d{1,4}$"
+)
 
 
 def luhn_valid(digits: str) -> bool:
@@ -56,7 +60,7 @@ def _mask_personnummer(text: str) -> str:
 
 def _mask_phones(text: str) -> str:
     matcher = phonenumbers.PhoneNumberMatcher(text, _DEFAULT_REGION, leniency=phonenumbers.Leniency.VALID)
-    spans = [(found.start, found.end) for found in matcher]
+    spans = [(found.start, found.end) for found in matcher if not _NOT_A_PHONE.match(found.raw_string)]
     for start, end in reversed(spans):
         text = text[:start] + PHONE_MASK + text[end:]
     return text

@@ -12,7 +12,7 @@ from aiohttp import web
 
 from panel.clock import to_db, utcnow
 from panel.keys import DB, SETTINGS
-from panel.members import import_views, population_views, public_views, rights, sms_hooks, staff_views
+from panel.members import add_views, import_views, population_views, public_views, rights, sms_hooks, staff_views
 from panel.members.hooks import MEMBER_HOOKS, MemberHooks
 from panel.ratelimit import RateLimiter
 from sms.hooks import SMS_HOOKS, SmsHooks
@@ -27,7 +27,8 @@ def setup(app: web.Application) -> None:
         app[MEMBER_HOOKS] = MemberHooks()
     hooks = app[MEMBER_HOOKS]
     app[public_views.SIGNUP_LIMIT] = RateLimiter(limit=10, window_seconds=600)
-    for table in (public_views.routes, import_views.routes, staff_views.routes, population_views.routes):
+    for table in (public_views.routes, add_views.routes, import_views.routes, staff_views.routes,
+                  population_views.routes):
         app.router.add_routes(table)
     if SMS_HOOKS not in app:
         app[SMS_HOOKS] = SmsHooks()

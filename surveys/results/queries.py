@@ -135,13 +135,14 @@ async def cube(db: Database, survey_id: int) -> Cube:
     for r in rows:
         cell = (r["district_code"], r["age_band"], r["gender"])
         counts.setdefault(r["question_id"], {}).setdefault(cell, {})[r["value"]] = r["n"]
-    # Multiple choice has a row per chosen option, so its respondents are counted apart.
+    # Multiple choice has a row per chosen option, so its respondents are counted apart. Driven from the
+    # survey's multiple-choice questions (usually none), so it costs nothing when there are none.
     rows = await db.fetch_all(
         "SELECT a.question_id, i.district_code, i.age_band, i.gender,"
         " COUNT(DISTINCT CASE WHEN a.value <> ? THEN a.invitation_id END) AS base,"
         " COUNT(DISTINCT CASE WHEN a.value = ? THEN a.invitation_id END) AS dont_know"
-        + _ANSWERS
-        + " AND q.kind = 'multiple_choice'"
+        " FROM questions q JOIN answers a ON a.question_id = q.id JOIN invitations i ON i.id = a.invitation_id"
+        " WHERE q.survey_id = ? AND q.kind = 'multiple_choice' AND i.completed_at IS NOT NULL"
         " GROUP BY a.question_id, i.district_code, i.age_band, i.gender",
         (DONT_KNOW, DONT_KNOW, survey_id),
     )

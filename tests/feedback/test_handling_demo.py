@@ -23,6 +23,9 @@ async def test_demo_has_every_state_and_is_idempotent(tmp_path: Path) -> None:
         assert await db.fetch_value("SELECT COUNT(*) FROM case_phrases") == len(demo_handling.PHRASES)
         assert await db.fetch_value("SELECT COUNT(*) FROM case_events WHERE kind = 'answered'") >= 1
         assert await db.fetch_value("SELECT COUNT(*) FROM cases WHERE resolved IS NOT NULL") == 2
+        # The answers are in both console outboxes, as the demo promises.
+        assert await db.fetch_value("SELECT COUNT(*) FROM email_outbox WHERE purpose = 'case_answer'") >= 1
+        assert await db.fetch_value("SELECT COUNT(*) FROM sms_messages WHERE purpose = 'case_answer'") >= 1
 
         counts = [await db.fetch_value(f"SELECT COUNT(*) FROM {table}")  # noqa: S608 - fixed table names
                   for table in ("case_events", "case_messages", "email_outbox", "sms_messages", "departments")]

@@ -60,6 +60,9 @@ def test_samordningsnummer_is_masked() -> None:
         "Postnummer 417 56 Göteborg",
         f"Kontonummer 12345{VALID}",  # part of a longer digit run
         "Ärende SYN-2026-00042",
+        "Öppet kl 08.00-16.30 på vardagar",
+        "Öppet 8:00–16:30, stängt 2026.12.24",
+        "Organisationsnummer 212000-1355",
         "",
     ],
 )
