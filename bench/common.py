@@ -1,19 +1,27 @@
-"""What the benchmarks share: the size of a run, the bare reference runs and reading forms from pages."""
+"""What the benchmarks share: the size of a run, the bare stack's side of each comparison, reading forms.
+
+The machine is shared and its load changes by the minute, so a comparison does not run all of the panel's
+requests and then all of the bare stack's: both servers are up together and the work alternates between
+them in `ROUNDS` slices, each side's slices added up. A burst of load elsewhere then hits both sides.
+"""
 
 from __future__ import annotations
 
 import html
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import aiohttp
 
 from bench import load
-from bench.servers import bare_server
 
 _CSRF = re.compile(r'name="csrf_token"\s+value="([^"]*)"')
 _NONCE = re.compile(r'name="nonce"\s+value="([^"]*)"')
+ROUNDS = 3
+
+# One slice of work against one server: (base URL, first request number, how many) -> its result.
+Step = Callable[[str, int, int], Awaitable[load.Result]]
 
 
 @dataclass(frozen=True)
@@ -43,21 +51,51 @@ def nonce_of(page: str) -> str:
     return hidden(_NONCE, page)
 
 
-async def bare_writes(workdir: Path, size: Size, body: str, *, total: int | None = None) -> load.Result:
-    """The bare stack's POST /write with a body of the same length, `total` (default size.total) times."""
-    with bare_server(str(workdir / "bare.db")) as url:
+async def compare(panel_url: str, panel: Step, bare_url: str, bare: Step, *, total: int,
+                  warmup: int) -> tuple[load.Result, load.Result]:
+    """Warm both servers up, then alternate slices of `total`; request numbers [total, total + warmup) warm up."""
+    await panel(panel_url, total, warmup)
+    await bare(bare_url, total, warmup)
+    panel_parts, bare_parts = [], []
+    for number in range(ROUNDS):
+        first, last = total * number // ROUNDS, total * (number + 1) // ROUNDS
+        panel_parts.append(await panel(panel_url, first, last - first))
+        bare_parts.append(await bare(bare_url, first, last - first))
+    return load.merge("panel", panel_parts), load.merge("bare", bare_parts)
 
-        def request(i: int) -> load.Request:
-            return "POST", "/write", {"data": {"body": body}}
 
-        await load.run("bare warm-up", url, request, total=size.warmup, concurrency=size.concurrency)
-        return await load.run("bare POST /write", url, request, total=total or size.total,
-                              concurrency=size.concurrency)
+def requests_step(make_request: Callable[[int], load.Request], concurrency: int) -> Step:
+    async def step(url: str, first: int, count: int) -> load.Result:
+        return await load.run("step", url, lambda i: make_request(first + i), total=count, concurrency=concurrency)
+
+    return step
 
 
-async def bare_pairs(workdir: Path, size: Size, body: str, *, flows_per_session: int = 0,
-                     total: int | None = None) -> load.Result:
-    """The bare stack's GET /read then POST /write, as one flow: the reference for fetch-a-form-and-post-it."""
+def flows_step(flow: load.Flow, concurrency: int, *, flows_per_session: int = 0) -> Step:
+    async def step(url: str, first: int, count: int) -> load.Result:
+        async def numbered(session: aiohttp.ClientSession, i: int) -> bool:
+            return await flow(session, first + i)
+
+        return await load.run_flows("step", url, numbered, total=count, concurrency=concurrency,
+                                    flows_per_session=flows_per_session)
+
+    return step
+
+
+# -- the bare stack's side (bench/bare.py) ---------------------------------------------------------------
+
+
+def bare_write(body: str, concurrency: int) -> Step:
+    """POST /write with a body of the given length: one INSERT and COMMIT."""
+    return requests_step(lambda i: ("POST", "/write", {"data": {"body": body}}), concurrency)
+
+
+def bare_read(concurrency: int) -> Step:
+    return requests_step(lambda i: ("GET", "/read", {}), concurrency)
+
+
+def bare_pair(body: str, concurrency: int, *, flows_per_session: int = 0) -> Step:
+    """GET /read then POST /write as one flow: the reference for fetching a form and posting it."""
 
     async def flow(session: aiohttp.ClientSession, i: int) -> bool:
         async with session.get("/read") as response:
@@ -67,18 +105,4 @@ async def bare_pairs(workdir: Path, size: Size, body: str, *, flows_per_session:
             await response.read()
             return ok and response.status == 200
 
-    with bare_server(str(workdir / "bare.db")) as url:
-        await load.run_flows("bare warm-up", url, flow, total=size.warmup, concurrency=size.concurrency,
-                             flows_per_session=flows_per_session)
-        return await load.run_flows("bare GET+POST", url, flow, total=total or size.total,
-                                    concurrency=size.concurrency, flows_per_session=flows_per_session)
-
-
-async def bare_reads(workdir: Path, size: Size, *, total: int, concurrency: int) -> load.Result:
-    with bare_server(str(workdir / "bare.db")) as url:
-
-        def request(i: int) -> load.Request:
-            return "GET", "/read", {}
-
-        await load.run("bare warm-up", url, request, total=size.warmup, concurrency=concurrency)
-        return await load.run("bare GET /read", url, request, total=total, concurrency=concurrency)
+    return flows_step(flow, concurrency, flows_per_session=flows_per_session)

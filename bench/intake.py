@@ -9,9 +9,9 @@ import aiohttp
 from twilio.request_validator import RequestValidator
 
 from bench import load, seed
-from bench.common import Size, bare_pairs, bare_writes, csrf_of, nonce_of
+from bench.common import Size, bare_pair, bare_write, compare, csrf_of, flows_step, nonce_of, requests_step
 from bench.report import Figure
-from bench.servers import free_port, panel_server
+from bench.servers import bare_server, free_port, panel_server
 
 BODY = ("Gatlampan utanför nummer 12 har varit släckt i två veckor. Det är mörkt på vägen till skolan "
         "och barnen går där varje morgon.")
@@ -32,10 +32,9 @@ async def open311(workdir: Path, size: Size) -> Figure:
                 "email": f"boende{i}@example.se", "first_name": "Eva", "last_name": "Berg"}
         return "POST", "/open311/v2/requests.json", {"data": data}
 
-    with panel_server(db) as url:
-        await load.run("warm-up", url, lambda i: request(total + i), total=size.warmup, concurrency=size.concurrency)
-        measured = await load.run("Open311 POST", url, request, total=total, concurrency=size.concurrency)
-    bare = await bare_writes(workdir, size, BODY)
+    with panel_server(db) as url, bare_server(str(workdir / "bare.db")) as bare_url:
+        measured, bare = await compare(url, requests_step(request, size.concurrency),
+                                       bare_url, bare_write(BODY, size.concurrency), total=total, warmup=size.warmup)
     return Figure.of("1a Open311 POST requests.json", "req/s", measured, bare,
                      note=f"{len(keys)} API keys ({OPEN311_PER_KEY} requests each) to stay under the per-key limit")
 
@@ -63,12 +62,12 @@ async def web_form(workdir: Path, size: Size) -> Figure:
             await response.read()
             return response.status == 303
 
-    with panel_server(db) as url:
-        await load.run_flows("warm-up", url, flow, total=size.warmup, concurrency=size.concurrency,
-                             flows_per_session=FORM_PER_ADDRESS)
-        measured = await load.run_flows("form GET+POST", url, flow, total=total, concurrency=size.concurrency,
-                                        flows_per_session=FORM_PER_ADDRESS)
-    bare = await bare_pairs(workdir, size, BODY, flows_per_session=FORM_PER_ADDRESS, total=total)
+    with panel_server(db) as url, bare_server(str(workdir / "bare.db")) as bare_url:
+        measured, bare = await compare(
+            url, flows_step(flow, size.concurrency, flows_per_session=FORM_PER_ADDRESS),
+            bare_url, bare_pair(BODY, size.concurrency, flows_per_session=FORM_PER_ADDRESS),
+            total=total, warmup=size.warmup,
+        )
     return Figure.of("1b Web form GET+POST /feedback", "pairs/s", measured, bare,
                      note=f"new session and source address every {FORM_PER_ADDRESS} forms (per-address limit)")
 
@@ -98,11 +97,9 @@ async def sms_webhook(workdir: Path, size: Size) -> Figure:
         prepared.append(("POST", url_path, {"data": fields, "headers": {"X-Twilio-Signature": signature}}))
 
     with panel_server(db, port=port, twilio_auth_token=AUTH_TOKEN, public_url=public,
-                      sms_rate_per_second="1000") as url:
-        await load.run("warm-up", url, lambda i: prepared[size.total + i], total=size.warmup,
-                       concurrency=size.concurrency)
-        measured = await load.run("SMS webhook", url, lambda i: prepared[i], total=size.total,
-                                  concurrency=size.concurrency)
-    bare = await bare_writes(workdir, size, BODY)
+                      sms_rate_per_second="1000") as url, bare_server(str(workdir / "bare.db")) as bare_url:
+        measured, bare = await compare(url, requests_step(prepared.__getitem__, size.concurrency),
+                                       bare_url, bare_write(BODY, size.concurrency), total=size.total,
+                                       warmup=size.warmup)
     return Figure.of("2 Inbound SMS webhook (signed)", "req/s", measured, bare,
                      note=f"{senders} senders; receipts go to the console outbox")

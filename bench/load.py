@@ -13,7 +13,7 @@ import itertools
 import statistics
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
@@ -32,6 +32,7 @@ class Result:
     p50_ms: float
     p99_ms: float
     errors: int
+    latencies: list[float] = field(default_factory=list, repr=False, compare=False)  # seconds, sorted
 
     @property
     def per_second(self) -> float:
@@ -44,8 +45,14 @@ def summarise(name: str, latencies: list[float], seconds: float, errors: int) ->
         return Result(name, 0, seconds, 0.0, 0.0, errors)
     return Result(
         name, len(latencies), seconds, statistics.median(latencies) * 1000,
-        latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000, errors,
+        latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000, errors, latencies,
     )
+
+
+def merge(name: str, parts: list[Result]) -> Result:
+    """Several runs as one: their requests and seconds added, their latencies pooled."""
+    latencies = [value for part in parts for value in part.latencies]
+    return summarise(name, latencies, sum(part.seconds for part in parts), sum(part.errors for part in parts))
 
 
 async def run(

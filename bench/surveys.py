@@ -8,9 +8,9 @@ from pathlib import Path
 import aiohttp
 
 from bench import load, seed
-from bench.common import Size, bare_pairs, bare_reads, csrf_of
+from bench.common import Size, bare_pair, bare_read, compare, csrf_of, flows_step, requests_step
 from bench.report import Figure
-from bench.servers import panel_server
+from bench.servers import bare_server, panel_server
 
 ANSWER_QUESTIONS = 5  # a short survey on one page, as most panel surveys are
 RESULTS_INVITATIONS = 100_000
@@ -39,25 +39,21 @@ async def answers(workdir: Path, size: Size) -> Figure:
         for _ in survey.tokens
     ]
 
-    def flow_from(offset: int) -> load.Flow:
-        async def flow(session: aiohttp.ClientSession, i: int) -> bool:
-            token = survey.tokens[offset + i]
-            async with session.get(f"/s/{token}") as response:
-                page = await response.text()
-                if response.status != 200:
-                    return False
-            data = [("csrf_token", csrf_of(page)), ("page", "1"), *forms[offset + i]]
-            async with session.post(f"/s/{token}", data=data, allow_redirects=False) as response:
-                await response.read()
-                return response.status == 303 and response.headers.get("Location", "").endswith("/tack")
+    async def flow(session: aiohttp.ClientSession, i: int) -> bool:
+        token = survey.tokens[i]
+        async with session.get(f"/s/{token}") as response:
+            page = await response.text()
+            if response.status != 200:
+                return False
+        data = [("csrf_token", csrf_of(page)), ("page", "1"), *forms[i]]
+        async with session.post(f"/s/{token}", data=data, allow_redirects=False) as response:
+            await response.read()
+            return response.status == 303 and response.headers.get("Location", "").endswith("/tack")
 
-        return flow
-
-    with panel_server(db) as url:
-        await load.run_flows("warm-up", url, flow_from(total), total=size.warmup, concurrency=size.concurrency)
-        measured = await load.run_flows("answer GET+POST", url, flow_from(0), total=total,
-                                        concurrency=size.concurrency)
-    bare = await bare_pairs(workdir, size, "x" * 60, total=total)
+    with panel_server(db) as url, bare_server(str(workdir / "bare.db")) as bare_url:
+        measured, bare = await compare(url, flows_step(flow, size.concurrency),
+                                       bare_url, bare_pair("x" * 60, size.concurrency), total=total,
+                                       warmup=size.warmup)
     return Figure.of(f"3 Survey answer GET+POST /s/{{token}} ({ANSWER_QUESTIONS} questions)", "pairs/s",
                      measured, bare, note=f"{len(survey.tokens):,} invitations, each token answered once")
 
@@ -76,8 +72,9 @@ async def results(workdir: Path, size: Size) -> list[Figure]:
     """GET of the staff results page and of the open-data JSON of a 100,000-invitation, 10-question survey."""
     db = str(workdir / "panel.db")
     invitations = RESULTS_INVITATIONS // 20 if size.quick else RESULTS_INVITATIONS
-    # About two seconds a request at 100,000 invitations on these machines: few requests, two at a time.
-    total, concurrency = (6, 2) if size.quick else (12, 2)
+    # About two seconds a request at 100,000 invitations on these machines: few requests, one at a time, so the
+    # latency is the page's own and not a queue behind other analysts.
+    total, concurrency = (3, 1) if size.quick else (9, 1)
     survey = await seed.survey(db, invitations=invitations, questions=RESULTS_QUESTIONS,
                                answered_share=RESULTS_ANSWERED, publish=True)
     await seed.analyst(db)
@@ -86,23 +83,19 @@ async def results(workdir: Path, size: Size) -> list[Figure]:
         "open-data JSON": f"/results/{survey.id}.json",
         "public results page": f"/results/{survey.id}",
     }
-    measured: dict[str, load.Result] = {}
-    with panel_server(db) as url:
+    measured: dict[str, tuple[load.Result, load.Result]] = {}
+    with panel_server(db) as url, bare_server(str(workdir / "bare.db")) as bare_url:
         for name, path in pages.items():
-            await _timed_gets(url, path, total=concurrency, concurrency=concurrency)  # warm-up
-            measured[name] = await _timed_gets(url, path, total=total, concurrency=concurrency)
-    bare = await bare_reads(workdir, size, total=size.total, concurrency=concurrency)
+            cookie = await _analyst_cookie(url)
+            page = requests_step(lambda i, path=path: ("GET", path, {"headers": {"Cookie": cookie}}), concurrency)
+            measured[name] = await compare(url, page, bare_url, bare_read(concurrency), total=total, warmup=1)
     note = f"{invitations:,} invitations, {RESULTS_QUESTIONS} questions, {RESULTS_ANSWERED:.0%} answered"
-    return [Figure.of(f"4 Results: {name}", "req/s", result, bare, note=note) for name, result in measured.items()]
+    return [Figure.of(f"4 Results: {name}", "req/s", panel, bare, note=note)
+            for name, (panel, bare) in measured.items()]
 
 
-async def _timed_gets(url: str, path: str, *, total: int, concurrency: int) -> load.Result:
-    """`total` GETs of `path` by analysts logged in beforehand (the log-in is not timed)."""
+async def _analyst_cookie(url: str) -> str:
+    """The Cookie header of an analyst's session (the log-in itself is not timed)."""
     async with aiohttp.ClientSession(url, cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
         await _log_in(session)
-        cookie = "; ".join(f"{c.key}={c.value}" for c in session.cookie_jar)
-
-    def request(i: int) -> load.Request:
-        return "GET", path, {"headers": {"Cookie": cookie}}
-
-    return await load.run(f"GET {path}", url, request, total=total, concurrency=concurrency, expect=(200,))
+        return "; ".join(f"{c.key}={c.value}" for c in session.cookie_jar)
