@@ -51,16 +51,19 @@ def nonce_of(page: str) -> str:
     return hidden(_NONCE, page)
 
 
-async def compare(panel_url: str, panel: Step, bare_url: str, bare: Step, *, total: int,
-                  warmup: int) -> tuple[load.Result, load.Result]:
-    """Warm both servers up, then alternate slices of `total`; request numbers [total, total + warmup) warm up."""
+async def compare(panel_url: str, panel: Step, bare_url: str, bare: Step, *, total: int, warmup: int,
+                  bare_scale: int = 1) -> tuple[load.Result, load.Result]:
+    """Warm both servers up, then alternate slices of `total`; request numbers [total, total + warmup) warm up.
+
+    `bare_scale` sends the bare stack that many times more requests, for pages far slower than it.
+    """
     await panel(panel_url, total, warmup)
-    await bare(bare_url, total, warmup)
+    await bare(bare_url, total * bare_scale, warmup * bare_scale)
     panel_parts, bare_parts = [], []
     for number in range(ROUNDS):
         first, last = total * number // ROUNDS, total * (number + 1) // ROUNDS
         panel_parts.append(await panel(panel_url, first, last - first))
-        bare_parts.append(await bare(bare_url, first, last - first))
+        bare_parts.append(await bare(bare_url, first * bare_scale, (last - first) * bare_scale))
     return load.merge("panel", panel_parts), load.merge("bare", bare_parts)
 
 

@@ -86,7 +86,13 @@ def panel_env(db_path: str, port: int, **settings: str) -> dict[str, str]:
 def panel_server(db_path: str, *, port: int | None = None, **settings: str) -> Iterator[str]:
     port = port or free_port()
     env = panel_env(db_path, port, **settings)
-    with serve(["-m", "panel", "serve"], port, Path(db_path + ".log"), env) as url:
+    args = ["-m", "panel", "serve"]
+    profiles = os.environ.get("BENCH_PROFILE")  # a folder: each panel server writes a cProfile file there
+    if profiles:
+        args = ["-m", "cProfile", "-o", str(Path(profiles) / f"panel-{port}.prof"), *args]
+    if os.environ.get("BENCH_SQL_TRACE"):  # a folder: each panel server writes its SQL statement counts there
+        args = ["-m", "bench.traced_panel", "serve"]
+    with serve(args, port, Path(db_path + ".log"), env) as url:
         yield url
 
 

@@ -85,10 +85,11 @@ async def results(workdir: Path, size: Size) -> list[Figure]:
     }
     measured: dict[str, tuple[load.Result, load.Result]] = {}
     with panel_server(db) as url, bare_server(str(workdir / "bare.db")) as bare_url:
+        headers = {"Cookie": await _analyst_cookie(url)}
         for name, path in pages.items():
-            cookie = await _analyst_cookie(url)
-            page = requests_step(lambda i, path=path: ("GET", path, {"headers": {"Cookie": cookie}}), concurrency)
-            measured[name] = await compare(url, page, bare_url, bare_read(concurrency), total=total, warmup=1)
+            page = requests_step(lambda i, path=path: ("GET", path, {"headers": headers}), concurrency)
+            measured[name] = await compare(url, page, bare_url, bare_read(concurrency), total=total, warmup=1,
+                                           bare_scale=100)
     note = f"{invitations:,} invitations, {RESULTS_QUESTIONS} questions, {RESULTS_ANSWERED:.0%} answered"
     return [Figure.of(f"4 Results: {name}", "req/s", panel, bare, note=note)
             for name, (panel, bare) in measured.items()]

@@ -17,6 +17,7 @@ from panel.db import Row, Transaction
 from panel.i18n import _
 
 from . import handling_store as store
+from . import store as intake_store
 from .handling import EVENT_OF_DECISION, DecisionError, DecisionRequest, resident_message, state_after_resident_message
 from .intake import DEFAULT_ANSWER_DAYS, due_at, tracking_url
 from .outbound import notify_resident, reply_channel
@@ -157,6 +158,12 @@ async def resident_writes(tx: Transaction, case: Row, body: str, *, nonce: str, 
         await store.claim(tx, case["id"], now, case["updated_at"])
     await store.add_event(tx, case["id"], now, "resident_message")
     return True
+
+
+async def resident_replied(tx: Transaction, case_id: int, at: str, *, reopen: bool = True) -> None:
+    """The resident wrote again by SMS or e-mail: a case waiting for them is back with a full answer time."""
+    if await intake_store.touch_case(tx, case_id, at, reopen=reopen):
+        await restart_deadline(tx, case_id, at)
 
 
 async def resident_verdict(tx: Transaction, case: Row, resolved: bool, *, now: str) -> None:

@@ -15,6 +15,7 @@ from panel.settings import Settings
 from sms.hooks import InboundHandler, InboundMessage
 
 from . import store
+from .case_actions import resident_replied
 from .intake import IncomingItem, existing_case, intake
 
 
@@ -43,7 +44,7 @@ async def receive_sms(tx: Transaction, message: InboundMessage, *, thread_days: 
             tx, case["id"], message.received_at, direction="in", channel="sms", body=body, external_id=key
         )
         if stored is not None:
-            await store.touch_case(tx, case["id"], message.received_at)
+            await resident_replied(tx, case["id"], message.received_at)
             await store.insert_event(tx, case["id"], message.received_at, "message_in", "sms")
         return True
     item = IncomingItem(

@@ -109,13 +109,16 @@ async def can_reach(conn: Reader, case_id: int) -> bool:
     return value is not None
 
 
-async def touch_case(tx: Transaction, case_id: int, at: str, *, reopen: bool = True) -> None:
-    """A resident wrote again: the case is updated, and a case waiting for their reply is open again."""
-    await tx.execute(
-        "UPDATE cases SET updated_at = ?, state = CASE WHEN ? AND state = 'waiting' THEN 'open' ELSE state END"
-        " WHERE id = ?",
-        (at, reopen, case_id),
-    )
+async def touch_case(tx: Transaction, case_id: int, at: str, *, reopen: bool = True) -> bool:
+    """A resident wrote again: the case is updated, and a case waiting for their reply is open again.
+
+    Returns whether the case was reopened, so that its answer time can start again.
+    """
+    reopened = reopen and await tx.execute(
+        "UPDATE cases SET state = 'open' WHERE id = ? AND state = 'waiting'", (case_id,)
+    ) > 0
+    await tx.execute("UPDATE cases SET updated_at = ? WHERE id = ?", (at, case_id))
+    return reopened
 
 
 async def demo_progress(tx: Transaction, case_id: int, state: str, at: str) -> None:

@@ -14,6 +14,7 @@ from panel import clock
 from panel.db import Transaction
 
 from .. import store
+from ..case_actions import resident_replied
 from ..intake import IncomingItem, existing_case, find_reference, intake
 from .parse import ParsedMail, strip_quoted
 
@@ -57,7 +58,7 @@ async def receive_mail(tx: Transaction, mail: ParsedMail, *, now: datetime, base
         for upload in mail.attachments:
             await store.insert_attachment(tx, case_id, upload, at, message_id)
         # An out-of-office answer is kept in the thread but is not the completion a waiting case waits for.
-        await store.touch_case(tx, case_id, at, reopen=not mail.automatic)
+        await resident_replied(tx, case_id, at, reopen=not mail.automatic)
         await store.insert_event(tx, case_id, at, "message_in", "email")
         return MailOutcome(case_id, await store.reference_of(tx, case_id), "joined")
     item = IncomingItem(

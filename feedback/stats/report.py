@@ -69,6 +69,7 @@ class Statistics:
     backlog: Row
     rising: list[Rising]
     category_names: dict[str, tuple[str, str]]
+    ongoing: bool  # the period has not ended: comparisons with the whole period before would mislead
     examples: list[dict[str, str]] = field(default_factory=list)
 
     @property
@@ -110,6 +111,7 @@ async def load(db: Database, period: Period, *, department: str, public: bool, n
         backlog=await queries.backlog(db, department=department, public=public, now=now),
         rising=rising(by_category, await queries.volumes(db, previous, "category")),
         category_names=await queries.categories(db),
+        ongoing=now < period.end_db,
     )
     if not public:  # examples are for staff and committees; the public gets numbers only
         for row in await queries.examples(db, scope):

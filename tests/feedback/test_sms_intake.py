@@ -53,11 +53,14 @@ async def test_a_first_sms_opens_a_case(db: Database) -> None:
 async def test_a_second_sms_joins_the_open_case(db: Database) -> None:
     await deliver(db, sms("Soporna har inte hämtats."))
     await db.execute("UPDATE cases SET state = 'waiting'")
+    first_due = await db.fetch_value("SELECT answer_due_at FROM cases")
     await deliver(db, sms("Nu är det tredje veckan.", at=START + timedelta(days=3)))
     assert await db.fetch_value("SELECT count(*) FROM cases") == 1
     message = await db.fetch_one("SELECT direction, channel, body FROM case_messages")
     assert message is not None and tuple(message) == ("in", "sms", "Nu är det tredje veckan.")
     assert await db.fetch_value("SELECT state FROM cases") == "open"
+    # The completion the case waited for arrived: the answer time starts again from the reply.
+    assert await db.fetch_value("SELECT answer_due_at FROM cases") > first_due
 
 
 async def test_after_the_thread_window_a_new_case_starts(db: Database) -> None:

@@ -67,6 +67,7 @@ async def test_the_report_compares_with_the_month_before(db: Database) -> None:
     assert period is not None
     stats = await report.load(db, period, department="", public=False, now=NOW)
     assert stats.cases == 5 and stats.previous_cases == 1
+    assert not stats.ongoing  # October is over on NOW, 20 November
     assert stats.change == pytest.approx(4.0)
     assert stats.on_time_share == pytest.approx(1 / 3)
     assert stats.first_contact_share == pytest.approx(1 / 5)
