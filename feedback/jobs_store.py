@@ -10,7 +10,8 @@ from .store import Reader
 async def cases_to_remind(db: Reader, due_before: str) -> list[Row]:
     """Cases waiting on the municipality whose answer is due before `due_before` (overdue ones included)."""
     return await db.fetch_all(
-        "SELECT c.id, c.reference, c.subject, c.answer_due_at, c.assignee_user_id, u.username AS assignee_username,"
+        "SELECT c.id, c.reference, c.subject, c.answer_due_at, c.assignee_user_id,"
+        " u.username AS assignee_username, u.email AS assignee_email,"
         " COALESCE(NULLIF(c.department, ''), cat.department, '') AS handling_department"
         " FROM cases c LEFT JOIN categories cat ON cat.id = c.category_id"
         " LEFT JOIN users u ON u.id = c.assignee_user_id AND u.active = 1"

@@ -30,8 +30,10 @@ def is_reminder_time(local_now: datetime) -> bool:
 
 
 def recipient_of(row: Row, department_emails: dict[str, str]) -> str:
+    if row["assignee_email"]:
+        return str(row["assignee_email"])
     username = row["assignee_username"] or ""
-    if "@" in username:
+    if "@" in username:  # accounts named by their e-mail address
         return str(username)
     return department_emails.get(row["handling_department"], "")
 

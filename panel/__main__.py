@@ -26,7 +26,7 @@ DEMO_USERS = [
     ("handlaggare", "handler", "Hassan Handläggare"),
     ("analytiker", "analyst", "Alva Analytiker"),
     ("politiker", "viewer", "Per Politiker"),
-]
+]  # the demo handler gets an address so that deadline reminders show in the mail outbox
 DEMO_PASSWORD = "demo-losenord"  # noqa: S105 - printed on purpose: the demo has no secrets
 
 
@@ -85,7 +85,7 @@ async def _create_user(settings: Settings, args: argparse.Namespace) -> int:
             print(f"user {args.name} exists already", file=sys.stderr)
             return 1
         async with db.transaction() as tx:
-            await auth.create_user(tx, args.name, password, args.role, args.display_name or "")
+            await auth.create_user(tx, args.name, password, args.role, args.display_name or "", args.email or "")
     finally:
         await db.close()
     print(f"created {args.name} ({args.role})")
@@ -112,6 +112,7 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("name")
     create.add_argument("--role", required=True, choices=auth.ROLES)
     create.add_argument("--display-name")
+    create.add_argument("--email", help="where deadline reminders reach the user")
     for module_name in COMMAND_MODULES:
         try:
             module = importlib.import_module(module_name)

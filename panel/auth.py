@@ -77,10 +77,12 @@ def check_new_password(password: str) -> str | None:
     return None
 
 
-async def create_user(tx: Transaction, username: str, password: str, role: str, display_name: str = "") -> int:
+async def create_user(
+    tx: Transaction, username: str, password: str, role: str, display_name: str = "", email: str = ""
+) -> int:
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}: expected one of {', '.join(ROLES)}")
-    return await store.insert_user(tx, username.strip(), await hash_password(password), role, display_name)
+    return await store.insert_user(tx, username.strip(), await hash_password(password), role, display_name, email)
 
 
 def _hash_id(raw: str) -> str:

@@ -24,7 +24,8 @@ async def seed_all(settings: Settings, users: list[tuple[str, str, str]], passwo
         for username, role, display_name in users:
             if await db.fetch_one("SELECT 1 FROM users WHERE username = ?", (username,)) is None:
                 async with db.transaction() as tx:
-                    await auth.create_user(tx, username, password, role, display_name)
+                    email = f"{username}@exempelby.example" if role == "handler" else ""
+                    await auth.create_user(tx, username, password, role, display_name, email)
         rng = random.Random(2026)  # the same demo every time
         now = clock.utcnow()
         for module_name in SEEDERS:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -11,9 +12,10 @@ from panel.auth import ROLES, USER, LoginThrottled, logged_in_user, require_role
 from panel.i18n import LANGUAGES, _
 from panel.keys import DB, SETTINGS
 from panel.middleware import LANGUAGE_COOKIE
-from panel.web import client_address, form_value, render
+from panel.web import bad_request, client_address, form_value, render
 
 routes = web.RouteTableDef()
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def _safe_next(target: str) -> str:
@@ -101,6 +103,7 @@ async def create_user(request: web.Request) -> web.Response:
     admin = logged_in_user(request)
     username, role = form_value(form, "username", limit=100), form_value(form, "role")
     display_name, password = form_value(form, "display_name", limit=200), str(form.get("password", ""))
+    email = form_value(form, "email", limit=254)
     db = request.app[DB]
     errors = []
     if not username:
@@ -111,11 +114,13 @@ async def create_user(request: web.Request) -> web.Response:
         errors.append(_("Välj en roll."))
     if problem := auth.check_new_password(password):
         errors.append(problem)
+    if email and not _EMAIL.match(email):
+        errors.append(_("Ange en giltig e-postadress eller lämna fältet tomt."))
     if errors:
         context = {"users": await store.list_users(db), "roles": ROLES, "errors": errors, "form": form}
         return render(request, "panel/users.html", context, status=422)
     async with db.transaction() as tx:
-        user_id = await auth.create_user(tx, username, password, role, display_name)
+        user_id = await auth.create_user(tx, username, password, role, display_name, email)
         await audit.record(tx, admin.id, "create_user", "user", user_id, f"role={role}")
     raise web.HTTPSeeOther("/staff/users")
 
@@ -126,11 +131,13 @@ async def update_user(request: web.Request) -> web.Response:
     form = await request.post()
     admin = logged_in_user(request)
     user_id, role = int(request.match_info["id"]), form_value(form, "role")
-    active = form_value(form, "active") == "1"
+    active, email = form_value(form, "active") == "1", form_value(form, "email", limit=254)
     if role not in ROLES or (user_id == admin.id and (role != "admin" or not active)):
-        raise web.HTTPBadRequest(reason="role")
+        return bad_request(request, _("Du kan inte ta bort din egen administratörsroll eller stänga ditt eget konto."))
+    if email and not _EMAIL.match(email):
+        return bad_request(request, _("Ange en giltig e-postadress eller lämna fältet tomt."), status=422)
     async with request.app[DB].transaction() as tx:
-        await store.update_user(tx, user_id, role=role, active=active)
+        await store.update_user(tx, user_id, role=role, active=active, email=email)
         await audit.record(tx, admin.id, "update_user", "user", user_id, f"role={role} active={int(active)}")
     raise web.HTTPSeeOther("/staff/users")
 

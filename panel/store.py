@@ -16,10 +16,12 @@ async def get_or_create_secret(db: Database, name: str, make: str) -> str:
 # -- users -------------------------------------------------------------------------------------------
 
 
-async def insert_user(tx: Transaction, username: str, password_hash: str, role: str, display_name: str) -> int:
+async def insert_user(
+    tx: Transaction, username: str, password_hash: str, role: str, display_name: str, email: str
+) -> int:
     return await tx.insert(
-        "INSERT INTO users (username, password_hash, role, display_name) VALUES (?, ?, ?, ?)",
-        (username, password_hash, role, display_name),
+        "INSERT INTO users (username, password_hash, role, display_name, email) VALUES (?, ?, ?, ?, ?)",
+        (username, password_hash, role, display_name, email),
     )
 
 
@@ -35,8 +37,10 @@ async def list_users(db: Database) -> list[Row]:
     return await db.fetch_all("SELECT * FROM users ORDER BY active DESC, username")
 
 
-async def update_user(tx: Transaction, user_id: int, *, role: str, active: bool) -> None:
-    await tx.execute("UPDATE users SET role = ?, active = ? WHERE id = ?", (role, int(active), user_id))
+async def update_user(tx: Transaction, user_id: int, *, role: str, active: bool, email: str) -> None:
+    await tx.execute(
+        "UPDATE users SET role = ?, active = ?, email = ? WHERE id = ?", (role, int(active), email, user_id)
+    )
     if not active:
         await tx.execute("DELETE FROM sessions WHERE user_id = ?", (user_id,))
 

@@ -8,6 +8,8 @@ CREATE TABLE users (
     id            INTEGER PRIMARY KEY,
     username      TEXT NOT NULL UNIQUE COLLATE NOCASE,
     display_name  TEXT NOT NULL DEFAULT '',
+    -- Where deadline reminders and other work mail reach the person; empty: none.
+    email         TEXT NOT NULL DEFAULT '',
     password_hash TEXT NOT NULL,
     role          TEXT NOT NULL CHECK (role IN ('admin', 'handler', 'analyst', 'viewer')),
     active        INTEGER NOT NULL DEFAULT 1,

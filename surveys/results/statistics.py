@@ -99,13 +99,19 @@ def wilson_interval(count: float, n: int, *, z: float = Z95) -> tuple[float, flo
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
-def significant_difference(a: Estimate, b: Estimate) -> bool:
-    """Whether two independent shares differ beyond chance at the 95 % level (e.g. a district vs the rest)."""
-    if a.base <= 0 or b.base <= 0:
-        return False
-    se_a = a.margin / Z95
-    se_b = b.margin / Z95
-    spread = math.sqrt(se_a * se_a + se_b * se_b)
+def significant_difference(count_a: float, n_a: int, count_b: float, n_b: int, *, z: float = Z95) -> int:
+    """+1 or -1 when share a is significantly above or below share b (two-proportion z-test, pooled), else 0.
+
+    The pooled standard error stays honest when a small group answered 0 % or 100 %, where each group's
+    own margin would be zero and every difference would look certain.
+    """
+    if n_a <= 0 or n_b <= 0:
+        return 0
+    pooled = (count_a + count_b) / (n_a + n_b)
+    spread = math.sqrt(pooled * (1 - pooled) * (1 / n_a + 1 / n_b))
     if spread == 0:
-        return a.share != b.share
-    return abs(a.share - b.share) / spread > Z95
+        return 0
+    difference = count_a / n_a - count_b / n_b
+    if abs(difference) / spread <= z:
+        return 0
+    return 1 if difference > 0 else -1

@@ -136,15 +136,9 @@ def _breakdown(
         shares, signs = [], []
         for value in options:
             count = group_counts[key].get(value, 0)
-            mine = statistics.estimate(count, base, base)
-            rest_n = total - base
             rest_count = sum(group_counts[k].get(value, 0) for k in group_base if k != key)
-            rest = statistics.estimate(rest_count, rest_n, rest_n)
             shares.append(count / base)
-            signs.append(
-                (1 if mine.share > rest.share else -1)
-                if mine and rest and statistics.significant_difference(mine, rest) else 0
-            )
+            signs.append(statistics.significant_difference(count, base, rest_count, total - base))
         mean = group_sums[key] / base if scale else None
         rows.append(GroupRow(key, base, False, tuple(shares), tuple(signs), mean))
     return Breakdown(DIMENSIONS[dim], rows, len(hidden), hidden_total(group_base, hidden))

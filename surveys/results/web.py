@@ -80,6 +80,10 @@ async def results_page(request: web.Request) -> web.Response:
     results = await _load(request)
     await assemble.add_trends(request.app[DB], results, language=current_language())
     search = request.query.get("q", "").strip()[:200]
+    search_error = ""
+    if mask(search) != search:
+        # Searching for a phone number would tell whether someone wrote it, even with the hits masked.
+        search, search_error = "", _("Sök på ord, inte på personnummer, telefonnummer eller e-postadresser.")
     offset = _int_query(request, "from", 0)
     texts = {}
     for q in results.free_text:
@@ -88,7 +92,7 @@ async def results_page(request: web.Request) -> web.Response:
         )
         texts[q.id] = (total, [mask(text) for text in page])
     return render(request, "results/staff.html", _page(
-        results, texts=texts, search=search, offset=offset, page_size=FREE_TEXT_PAGE,
+        results, texts=texts, search=search, search_error=search_error, offset=offset, page_size=FREE_TEXT_PAGE,
         can_publish=logged_in_user(request).has_role("analyst"),
     ))
 

@@ -34,7 +34,8 @@ def test_reminders_wait_for_a_working_morning() -> None:
 async def test_overdue_and_due_soon_cases_go_to_assignee_or_department(db: Database) -> None:
     async with db.transaction() as tx:
         await tx.execute("INSERT INTO departments (name, email) VALUES ('Samhällsbyggnad', 'sbf@kommun.example.se')")
-        handler = await auth.create_user(tx, "karin@kommun.example.se", "correct horse battery", "handler")
+        handler = await auth.create_user(tx, "karin", "correct horse battery", "handler", "Karin",
+                                         "karin@kommun.example.se")
     overdue = await new_case(db, now=datetime(2026, 11, 2, 9, 0, tzinfo=UTC))  # due 16 November
     soon = await new_case(db, now=datetime(2026, 11, 13, 9, 0, tzinfo=UTC))  # due 27 November
     later = await new_case(db, now=datetime(2026, 11, 24, 9, 0, tzinfo=UTC))  # due 8 December

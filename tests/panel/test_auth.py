@@ -93,11 +93,23 @@ async def test_admin_creates_a_user_and_it_is_audited(client, login) -> None:
     await login(client, "admin")
     response = await post_form(
         client, "/staff/users", {"username": "ny", "display_name": "Ny Person", "role": "handler",
-                                 "password": "ett-langt-losenord"},
+                                 "email": "ny@kommun.example.se", "password": "ett-langt-losenord"},
     )
     assert response.status == 200
-    assert "ny" in await response.text()
+    assert "ny@kommun.example.se" in await response.text()
     audit = await client.get("/staff/audit")
     assert "create_user" in await audit.text()
     short = await post_form(client, "/staff/users", {"username": "kort", "role": "handler", "password": "kort"})
     assert short.status == 422
+    bad_mail = await post_form(client, "/staff/users", {"username": "x", "role": "handler", "email": "x@",
+                                                        "password": "ett-langt-losenord"})
+    assert bad_mail.status == 422 and "giltig e-postadress" in await bad_mail.text()
+
+
+async def test_admin_cannot_lock_themself_out(client, login) -> None:
+    admin = await login(client, "admin")
+    response = await post_form(client, f"/staff/users/{admin.id}", {"role": "viewer", "active": "1"},
+                               page="/staff/users")
+    assert response.status == 400
+    assert "din egen administratörsroll" in await response.text()
+    assert (await client.get("/staff/users")).status == 200

@@ -70,6 +70,8 @@ async def test_free_text_search(client: TestClient, app: web.Application, login:
     await login(client, "viewer")
     html = await (await client.get(f"/staff/surveys/{ids['survey']}/results?q=Svar%2011")).text()
     assert "Svar 11" in html and "Svar 10 " not in html
+    probing = await (await client.get(f"/staff/surveys/{ids['survey']}/results?q=070-123%2045%2067")).text()
+    assert "Sökningen gjordes inte" in probing and "Svar 10 " in probing  # no search made: everything listed
 
 
 async def test_unknown_survey_is_404(client: TestClient, login: Login) -> None:
@@ -85,6 +87,8 @@ async def test_results_csv_reads_back(client: TestClient, app: web.Application, 
     rows = list(csv.DictReader(io.StringIO((await response.read()).decode("utf-8-sig"))))
     total_yes = next(r for r in rows if r["dimension"] == "total" and r["answer"] == "yes")
     assert (total_yes["count"], total_yes["base"], total_yes["share"]) == ("9", "15", "0.6")
+    # Raked to the 50/50 population: N's 12 weigh 0.625 each, S's 3 weigh 2.5: (8·0.625 + 1·2.5) / 15
+    assert total_yes["weighted_share"] == "0.5"
     south = [r for r in rows if r["dimension"] == "district" and r["group"] == "S"]
     assert south and all(r["suppressed"] == "True" and r["share"] == "" for r in south)
 

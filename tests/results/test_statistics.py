@@ -69,12 +69,18 @@ def test_mean_of_one_answer_has_no_margin_and_of_none_is_none():
     assert st.mean(0, 0, 0, 0) is None
 
 
-def test_significant_difference():
-    big_gap = (st.estimate(80, 100, 100), st.estimate(40, 100, 100))
-    small_gap = (st.estimate(52, 100, 100), st.estimate(48, 100, 100))
-    assert big_gap[0] and big_gap[1] and small_gap[0] and small_gap[1]
-    assert st.significant_difference(big_gap[0], big_gap[1])
-    assert not st.significant_difference(small_gap[0], small_gap[1])
+def test_significant_difference_by_the_pooled_z_test():
+    # 80/100 vs 40/100: pooled 0.6, se = sqrt(0.24 * 0.02) = 0.0693, z = 0.4 / 0.0693 = 5.8
+    assert st.significant_difference(80, 100, 40, 100) == 1
+    assert st.significant_difference(40, 100, 80, 100) == -1
+    # 52/100 vs 48/100: z = 0.04 / 0.0707 = 0.57
+    assert st.significant_difference(52, 100, 48, 100) == 0
+
+
+def test_zero_of_five_is_not_certain_proof_of_a_difference():
+    # The group's own margin would be 0. Pooled p = 20/56 = 0.357; z = 0.392 / √(0.357·0.643·(1/5 + 1/51)) = 1.78
+    assert st.significant_difference(0, 5, 20, 51) == 0
+    assert st.significant_difference(0, 0, 5, 10) == 0
 
 
 def test_wilson_interval_of_five_out_of_five_is_not_certain():
