@@ -7,14 +7,17 @@ them in `ROUNDS` slices, each side's slices added up. A burst of load elsewhere 
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
+import sqlite3
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import aiohttp
 
 from bench import load
+from bench.report import Figure
 
 _CSRF = re.compile(r'name="csrf_token"\s+value="([^"]*)"')
 _NONCE = re.compile(r'name="nonce"\s+value="([^"]*)"')
@@ -36,6 +39,21 @@ class Size:
 
 FULL = Size(total=3000, concurrency=16, warmup=200, quick=False)
 QUICK = Size(total=300, concurrency=8, warmup=30, quick=True)
+
+
+def count(db: str, sql: str) -> int:
+    """One number from the database file, read after the server has stopped."""
+    with sqlite3.connect(db, timeout=5) as conn:
+        return int(conn.execute(sql).fetchone()[0])
+
+
+def checked(figure: Figure, *, expected: int, found: int, what: str) -> Figure:
+    """The figure, with `what` counted in the database; rows missing count as errors."""
+    note = f"{figure.note}; {found:,} {what} stored" if figure.note else f"{found:,} {what} stored"
+    missing = max(0, expected - found)
+    if missing:
+        note += f" (expected {expected:,})"
+    return dataclasses.replace(figure, note=note, errors=figure.errors + missing)
 
 
 def hidden(pattern: re.Pattern[str], page: str) -> str:

@@ -9,7 +9,18 @@ import aiohttp
 from twilio.request_validator import RequestValidator
 
 from bench import load, seed
-from bench.common import Size, bare_pair, bare_write, compare, csrf_of, flows_step, nonce_of, requests_step
+from bench.common import (
+    Size,
+    bare_pair,
+    bare_write,
+    checked,
+    compare,
+    count,
+    csrf_of,
+    flows_step,
+    nonce_of,
+    requests_step,
+)
 from bench.report import Figure
 from bench.servers import bare_server, free_port, panel_server
 
@@ -35,8 +46,10 @@ async def open311(workdir: Path, size: Size) -> Figure:
     with panel_server(db) as url, bare_server(str(workdir / "bare.db")) as bare_url:
         measured, bare = await compare(url, requests_step(request, size.concurrency),
                                        bare_url, bare_write(BODY, size.concurrency), total=total, warmup=size.warmup)
-    return Figure.of("1a Open311 POST requests.json", "req/s", measured, bare,
-                     note=f"{len(keys)} API keys ({OPEN311_PER_KEY} requests each) to stay under the per-key limit")
+    figure = Figure.of("1a Open311 POST requests.json", "req/s", measured, bare,
+                       note=f"{len(keys)} API keys, {OPEN311_PER_KEY} requests each (the per-key limit is 300)")
+    return checked(figure, expected=total + size.warmup, what="Open311 cases",
+                   found=count(db, "SELECT COUNT(*) FROM cases WHERE channel = 'open311'"))
 
 
 async def web_form(workdir: Path, size: Size) -> Figure:
@@ -68,8 +81,10 @@ async def web_form(workdir: Path, size: Size) -> Figure:
             bare_url, bare_pair(BODY, size.concurrency, flows_per_session=FORM_PER_ADDRESS),
             total=total, warmup=size.warmup,
         )
-    return Figure.of("1b Web form GET+POST /feedback", "pairs/s", measured, bare,
-                     note=f"new session and source address every {FORM_PER_ADDRESS} forms (per-address limit)")
+    figure = Figure.of("1b Web form GET+POST /feedback", "pairs/s", measured, bare,
+                       note=f"new session and source address every {FORM_PER_ADDRESS} forms (per-address limit)")
+    return checked(figure, expected=total + size.warmup, what="web cases",
+                   found=count(db, "SELECT COUNT(*) FROM cases WHERE channel = 'web'"))
 
 
 async def sms_webhook(workdir: Path, size: Size) -> Figure:
@@ -84,11 +99,11 @@ async def sms_webhook(workdir: Path, size: Size) -> Figure:
     public = f"http://127.0.0.1:{port}"
     validator = RequestValidator(AUTH_TOKEN)
     url_path = "/webhooks/twilio/sms"
-    count = size.warmup + size.total
+    messages = size.warmup + size.total
     senders = max(10, size.total // 3)
     sids = itertools.count(1)
     prepared: list[load.Request] = []
-    for i in range(count):  # signing is the provider's work, done before the clock starts
+    for i in range(messages):  # signing is the provider's work, done before the clock starts
         sid = f"SM{next(sids):032x}"
         fields = {"MessageSid": sid, "SmsSid": sid, "AccountSid": "AC" + "b" * 32, "From": f"+4673{i % senders:07d}",
                   "To": "+46700000000", "Body": f"{BODY} ({i})", "NumMedia": "0", "NumSegments": "2",
@@ -101,5 +116,8 @@ async def sms_webhook(workdir: Path, size: Size) -> Figure:
         measured, bare = await compare(url, requests_step(prepared.__getitem__, size.concurrency),
                                        bare_url, bare_write(BODY, size.concurrency), total=size.total,
                                        warmup=size.warmup)
-    return Figure.of("2 Inbound SMS webhook (signed)", "req/s", measured, bare,
-                     note=f"{senders} senders; receipts go to the console outbox")
+    cases = count(db, "SELECT COUNT(*) FROM cases WHERE channel = 'sms'")
+    figure = Figure.of("2 Inbound SMS webhook (signed)", "req/s", measured, bare,
+                       note=f"{senders} senders, {cases:,} cases opened, the other messages joined one")
+    return checked(figure, expected=messages, what="inbound SMS",
+                   found=count(db, "SELECT COUNT(*) FROM sms_inbound"))

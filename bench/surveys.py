@@ -8,7 +8,7 @@ from pathlib import Path
 import aiohttp
 
 from bench import load, seed
-from bench.common import Size, bare_pair, bare_read, compare, csrf_of, flows_step, requests_step
+from bench.common import Size, bare_pair, bare_read, checked, compare, count, csrf_of, flows_step, requests_step
 from bench.report import Figure
 from bench.servers import bare_server, panel_server
 
@@ -54,8 +54,10 @@ async def answers(workdir: Path, size: Size) -> Figure:
         measured, bare = await compare(url, flows_step(flow, size.concurrency),
                                        bare_url, bare_pair("x" * 60, size.concurrency), total=total,
                                        warmup=size.warmup)
-    return Figure.of(f"3 Survey answer GET+POST /s/{{token}} ({ANSWER_QUESTIONS} questions)", "pairs/s",
-                     measured, bare, note=f"{len(survey.tokens):,} invitations, each token answered once")
+    figure = Figure.of(f"3 Survey answer GET+POST /s/{{token}} ({ANSWER_QUESTIONS} questions)", "pairs/s",
+                       measured, bare, note=f"{len(survey.tokens):,} invitations, each token answered once")
+    return checked(figure, expected=len(survey.tokens), what="completed invitations",
+                   found=count(db, "SELECT COUNT(*) FROM invitations WHERE completed_at IS NOT NULL"))
 
 
 async def _log_in(session: aiohttp.ClientSession) -> None:

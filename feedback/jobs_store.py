@@ -43,6 +43,16 @@ async def texts_of(tx: Transaction, case_id: int) -> tuple[str, str, list[Row]]:
     return row["subject"], row["body"], messages
 
 
+async def sms_ids_of(tx: Transaction, case_id: int) -> list[str]:
+    """The provider ids of the SMS a case was built from, to erase them from the SMS log too."""
+    rows = await tx.fetch_all(
+        "SELECT idempotency_key AS key FROM cases WHERE id = ? AND idempotency_key LIKE 'sms:%'"
+        " UNION SELECT external_id FROM case_messages WHERE case_id = ? AND external_id LIKE 'sms:%'",
+        (case_id, case_id),
+    )
+    return [row["key"][4:] for row in rows]
+
+
 async def purge_case(tx: Transaction, case_id: int, *, subject: str, body: str, messages: dict[int, str],
                      at: str) -> None:
     """Remove the contact details, store the masked texts, and forget where our e-mail went."""

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from panel import audit, clock
 from panel.db import Database
 from panel.privacy import mask
+from sms import outbox
 
 from . import handling_store, jobs_store
 
@@ -30,6 +31,8 @@ async def purge_closed_contacts(db: Database, *, days: int, now: datetime) -> in
                     tx, case_id, subject=mask(subject), body=mask(body),
                     messages={row["id"]: mask(row["body"]) for row in messages}, at=at,
                 )
+                await outbox.forget_ref(tx, ref_type="case", ref_id=case_id,
+                                        inbound_sids=await jobs_store.sms_ids_of(tx, case_id))
                 await handling_store.add_event(tx, case_id, at, "contacts_purged", str(days))
                 await audit.record(tx, None, "retention_purge", "case", case_id, f"closed more than {days} days")
             purged += 1

@@ -80,6 +80,15 @@ async def cancel_queued(tx: Transaction, *, recipient: str | None = None, ref_ty
                                      now=to_db(utcnow()))
 
 
+async def forget_ref(tx: Transaction, *, ref_type: str, ref_id: int, inbound_sids: Sequence[str] = ()) -> int:
+    """Erase what the SMS logs hold for one thing: messages sent for it, and the inbound ones it came from.
+
+    Used by retention, when a case's contact details are purged; queued messages for it are cancelled.
+    """
+    now = to_db(utcnow())
+    return await store.forget_ref(tx, ref_type, ref_id, now=now) + await store.forget_inbound(tx, list(inbound_sids))
+
+
 async def forget_number(tx: Transaction, phone: str) -> int:
     """Erase a phone number from the SMS logs (a member's right to erasure); return the rows changed.
 

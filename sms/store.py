@@ -157,6 +157,25 @@ async def forget_number(tx: Transaction, phone: str, *, now: str) -> int:
     )
 
 
+async def forget_ref(tx: Transaction, ref_type: str, ref_id: int, *, now: str) -> int:
+    """Blank the number and text of every message sent for one thing (a case whose contacts are purged)."""
+    return await tx.execute(
+        "UPDATE sms_messages SET recipient = '', body = '', error_message = '', dedupe_key = NULL, updated_at = ?,"
+        " state = CASE WHEN state = 'queued' THEN 'cancelled' ELSE state END"
+        " WHERE ref_type = ? AND ref_id = ?",
+        (now, ref_type, ref_id),
+    )
+
+
+async def forget_inbound(tx: Transaction, message_sids: list[str]) -> int:
+    changed = 0
+    for sid in message_sids:
+        changed += await tx.execute(
+            "UPDATE sms_inbound SET from_number = '', body = '' WHERE message_sid = ?", (sid,)
+        )
+    return changed
+
+
 # -- inbound ---------------------------------------------------------------------------------------------
 
 

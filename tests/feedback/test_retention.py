@@ -62,3 +62,19 @@ async def test_open_cases_are_kept_whatever_their_age(db: Database) -> None:
     case = await new_case(db, contact_email="anna@exempel.se", now=NOW - timedelta(days=900))
     assert await purge_closed_contacts(db, days=365, now=NOW) == 0
     assert await db.fetch_one("SELECT * FROM case_contacts WHERE case_id = ?", (case.case_id,)) is not None
+
+
+async def test_the_sms_log_of_a_purged_case_is_erased_too(db: Database) -> None:
+    old = await closed_case(db, days_ago=400)
+    async with db.transaction() as tx:
+        await tx.execute("INSERT INTO sms_inbound (message_sid, from_number, body) VALUES"
+                         " ('SMold', '+46701234567', 'Gropen är kvar'), ('SMother', '+46709999999', 'Annat')")
+        await tx.execute("UPDATE case_messages SET external_id = 'sms:SMold' WHERE case_id = ?", (old,))
+        await tx.execute("INSERT INTO sms_messages (recipient, body, purpose, ref_type, ref_id, state) VALUES"
+                         " ('+46701234567', 'Tack för din synpunkt', 'receipt', 'case', ?, 'delivered'),"
+                         " ('+46701234567', 'Svar på din synpunkt', 'answer', 'case', ?, 'queued')", (old, old))
+    assert await purge_closed_contacts(db, days=365, now=NOW) == 1
+    sent = await db.fetch_all("SELECT recipient, body, state FROM sms_messages ORDER BY id")
+    assert [tuple(row) for row in sent] == [("", "", "delivered"), ("", "", "cancelled")]
+    inbound = await db.fetch_all("SELECT message_sid, from_number, body FROM sms_inbound ORDER BY id")
+    assert [tuple(row) for row in inbound] == [("SMold", "", ""), ("SMother", "+46709999999", "Annat")]
