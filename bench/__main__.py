@@ -40,7 +40,8 @@ BENCHMARKS = {
 
 def _benchmark(name: str) -> Benchmark:
     module, function = BENCHMARKS[name]
-    return getattr(importlib.import_module(module), function)  # type: ignore[no-any-return]
+    benchmark: Benchmark = getattr(importlib.import_module(module), function)
+    return benchmark
 
 
 async def _run(names: list[str], size: Size, keep: bool) -> list[Figure]:

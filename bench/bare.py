@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+from collections.abc import AsyncIterator
 
 import aiosqlite
 from aiohttp import web
@@ -28,7 +29,7 @@ async def read(request: web.Request) -> web.Response:
 def make_app(path: str) -> web.Application:
     app = web.Application()
 
-    async def database(app: web.Application):  # type: ignore[no-untyped-def]
+    async def database(app: web.Application) -> AsyncIterator[None]:
         conn = await aiosqlite.connect(path)
         await conn.execute("PRAGMA journal_mode = WAL")
         await conn.execute("PRAGMA synchronous = NORMAL")

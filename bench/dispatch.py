@@ -56,7 +56,7 @@ async def _bare_loop(api_base: str, count: int, concurrency: int) -> load.Result
     try:
         await asyncio.gather(*(worker() for _ in range(concurrency)))
     finally:
-        await client.http_client.close()  # type: ignore[attr-defined]
+        await client.http_client.close()
     return load.summarise("bare twilio loop", latencies, time.perf_counter() - started, errors)
 
 

@@ -89,7 +89,11 @@ async def results(workdir: Path, size: Size) -> list[Figure]:
     with panel_server(db) as url, bare_server(str(workdir / "bare.db")) as bare_url:
         headers = {"Cookie": await _analyst_cookie(url)}
         for name, path in pages.items():
-            page = requests_step(lambda i, path=path: ("GET", path, {"headers": headers}), concurrency)
+
+            def get(i: int, path: str = path) -> load.Request:
+                return "GET", path, {"headers": headers}
+
+            page = requests_step(get, concurrency)
             measured[name] = await compare(url, page, bare_url, bare_read(concurrency), total=total, warmup=1,
                                            bare_scale=100)
     note = f"{invitations:,} invitations, {RESULTS_QUESTIONS} questions, {RESULTS_ANSWERED:.0%} answered"

@@ -84,13 +84,16 @@ def _item(rng: random.Random, number: int) -> IncomingItem:
     )
 
 
-async def seed(db: Database, rng: random.Random, now: datetime) -> None:
+async def seed(db: Database, rng: random.Random, now: datetime, *, base_url: str = "") -> None:
     for number in range(1, CASES + 1):
         item = _item(rng, number)
         received = now - timedelta(days=rng.uniform(0, 365), minutes=rng.randint(0, 600))
         state = _pick(rng, STATE_WEIGHTS)
-        if (now - received).days < 20 and state in ("closed", "rejected"):
+        age = (now - received).days
+        if age < 20 and state in ("closed", "rejected"):
             state = "open"  # recent cases are mostly still being handled
+        elif age > 60 and state in ("new", "open", "waiting") and rng.random() < 0.85:
+            state = "closed"  # and old ones mostly done: a backlog of a year would be no one's inbox
         async with db.transaction() as tx:
             result = await intake(tx, item, now=received)
             if not result.created or item.answered_directly or state == "new":

@@ -63,17 +63,16 @@ async def _upsert_reference_data(tx: Transaction, user: User, at: str) -> bool:
 
 
 async def _decide(db: Database, case_id: int, user: User, name: str, comment: str = "",
-                  department: str = "") -> None:
+                  department: str = "", *, base_url: str) -> None:
     case = await store.case_detail(db, case_id)
     if case is None or case["state"] not in DECISIONS[name].allowed_from:
         return
     async with db.transaction() as tx:
         await case_actions.decide(tx, case, DecisionRequest(DECISIONS[name], comment, department), user,
-                                  expected_updated_at=case["updated_at"], now=clock.now_db(),
-                                  base_url="http://127.0.0.1:8080")
+                                  expected_updated_at=case["updated_at"], now=clock.now_db(), base_url=base_url)
 
 
-async def seed(db: Database, rng: random.Random, now: datetime) -> None:
+async def seed(db: Database, rng: random.Random, now: datetime, *, base_url: str) -> None:
     user = await _handler(db)
     if user is None:
         return
@@ -103,8 +102,8 @@ async def seed(db: Database, rng: random.Random, now: datetime) -> None:
             (reach, reach, reach, user.id),
         )
         if case_id is not None:
-            await _decide(db, case_id, user, name, comment, department)
-    await _merge_a_duplicate(db, user, now)
+            await _decide(db, case_id, user, name, comment, department, base_url=base_url)
+    await _merge_a_duplicate(db, user, now, base_url=base_url)
     await _verdicts(db, now)
 
 
@@ -116,7 +115,7 @@ async def _verdicts(db: Database, now: datetime) -> None:
             await case_actions.resident_verdict(tx, case, resolved, now=clock.to_db(now))
 
 
-async def _merge_a_duplicate(db: Database, user: User, now: datetime) -> None:
+async def _merge_a_duplicate(db: Database, user: User, now: datetime, *, base_url: str) -> None:
     """Merge the newest active case into an older active case with the same text, if the demo has one."""
     pair = await db.fetch_one(
         "SELECT a.id AS duplicate, b.id AS target FROM cases a JOIN cases b ON a.body = b.body AND b.id < a.id"
@@ -130,4 +129,4 @@ async def _merge_a_duplicate(db: Database, user: User, now: datetime) -> None:
     assert duplicate is not None and target is not None
     async with db.transaction() as tx:
         await case_actions.merge(tx, duplicate, target, user, expected_updated_at=duplicate["updated_at"],
-                                 now=clock.to_db(now), base_url="http://127.0.0.1:8080")
+                                 now=clock.to_db(now), base_url=base_url)

@@ -35,7 +35,7 @@ async def seed_all(settings: Settings, users: list[tuple[str, str, str]], passwo
                 if exc.name != module_name:
                     raise
                 continue
-            await module.seed(db, rng, now)
+            await module.seed(db, rng, now, base_url=settings.base_url)
     finally:
         await db.close()
 

@@ -18,7 +18,6 @@ from surveys import invitation_store, invitations, store
 from surveys.builder import QuestionDraft, SurveyDraft
 from surveys.model import DONT_KNOW, SMS_KINDS
 
-DEMO_BASE_URL = "http://127.0.0.1:8080"  # the default PANEL_PUBLIC_URL; demo links are for show
 INVITATION = "Hej {name}! Kommunens medborgarpanel har en ny fråga. Svara senast {deadline}: {link}"
 INVITATION_EN = "Hi {name}! The citizen panel has a new question. Please answer by {deadline}: {link}"
 
@@ -92,7 +91,7 @@ def _minutes_to_answer(rng: random.Random) -> float:
     return min(rng.lognormvariate(2.64, 1.3), 60 * 24 * 6)
 
 
-async def seed(db: Database, rng: random.Random, now: datetime) -> None:
+async def seed(db: Database, rng: random.Random, now: datetime, *, base_url: str) -> None:
     for spec in sorted(SURVEYS, key=lambda s: -(s.sent_ago or timedelta(0)).total_seconds()):
         if await store.survey_by_title(db, spec.title) is not None:
             continue
@@ -105,7 +104,7 @@ async def seed(db: Database, rng: random.Random, now: datetime) -> None:
                 await store.add_question(tx, survey_id, question.draft)
         if spec.sent_ago is None:
             continue
-        await invitations.send_survey(db, survey_id, Target(), base_url=DEMO_BASE_URL, now=sent_at)
+        await invitations.send_survey(db, survey_id, Target(), base_url=base_url, now=sent_at)
         async with db.transaction() as tx:
             await _simulate(tx, rng, survey_id, spec, sent_at, min(now, sent_at + spec.open_for))
             if sent_at + spec.open_for <= now:

@@ -37,7 +37,7 @@ SURNAMES = ["Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsso
 PANEL_SIZE = 200
 
 
-async def seed(db: Database, rng: random.Random, now: datetime) -> None:
+async def seed(db: Database, rng: random.Random, now: datetime, *, base_url: str = "") -> None:
     at = to_db(now)
     async with db.transaction() as tx:
         ids = {code: await store.upsert_district(tx, code, name) for code, name, _size in DISTRICTS}

@@ -16,7 +16,7 @@ async def test_demo_has_every_state_and_is_idempotent(tmp_path: Path) -> None:
             await auth.create_user(tx, "handlaggare", "correct horse battery", "handler", "Hassan")
         now = clock.utcnow()
         await demo.seed(db, random.Random(2026), now)
-        await demo_handling.seed(db, random.Random(2026), now)
+        await demo_handling.seed(db, random.Random(2026), now, base_url="http://panel.example.se")
         states = {row[0] for row in await db.fetch_all("SELECT DISTINCT state FROM cases")}
         assert states == {"new", "open", "waiting", "answered", "closed", "rejected"}
         assert await db.fetch_value("SELECT COUNT(*) FROM cases WHERE assignee_user_id IS NOT NULL") > 0
@@ -29,7 +29,7 @@ async def test_demo_has_every_state_and_is_idempotent(tmp_path: Path) -> None:
 
         counts = [await db.fetch_value(f"SELECT COUNT(*) FROM {table}")  # noqa: S608 - fixed table names
                   for table in ("case_events", "case_messages", "email_outbox", "sms_messages", "departments")]
-        await demo_handling.seed(db, random.Random(2026), clock.utcnow())
+        await demo_handling.seed(db, random.Random(2026), clock.utcnow(), base_url="http://panel.example.se")
         again = [await db.fetch_value(f"SELECT COUNT(*) FROM {table}")  # noqa: S608
                  for table in ("case_events", "case_messages", "email_outbox", "sms_messages", "departments")]
         assert again == counts

@@ -174,3 +174,21 @@ async def test_report_page_renders_for_print(client: TestClient, app: web.Applic
     assert response.status == 200 and 'class="report"' in html and "<svg" in html
     css = await client.get("/results/results.css")
     assert css.status == 200 and "@media print" in await css.text()
+
+
+async def test_a_survey_without_answers_still_renders(client: TestClient, app: web.Application,
+                                                     login: Login) -> None:
+    async with app[DB].transaction() as tx:
+        sid = await b.survey(tx, "Tom enkät", sent=None, state="draft")
+        await b.question(tx, sid, 1, "single_choice", "Vilken?", ["A", "B"])
+        await b.question(tx, sid, 2, "free_text", "Varför?")
+    await login(client, "analyst")
+    for url in (f"/staff/surveys/{sid}/results", f"/staff/surveys/{sid}/results/report",
+                f"/staff/surveys/{sid}/results.csv", f"/staff/surveys/{sid}/results/answers.xlsx",
+                f"/staff/surveys/{sid}/results?from=x&q="):
+        response = await client.get(url)
+        assert response.status == 200, url
+    page = f"/staff/surveys/{sid}/results"
+    refused = await post_form(client, f"{page}/publish", {"action": "publish"}, page=page)
+    assert refused.status == 409  # nothing sent, nothing to publish
+    assert await app[DB].fetch_value("SELECT COUNT(*) FROM survey_publications") == 0

@@ -67,3 +67,11 @@ async def test_publish_a_period_to_the_public(client: TestClient, app: web.Appli
     assert future.status == 422
     await post_form(client, "/staff/statistics/publish", {"period": "2026-10", "action": "unpublish"}, page=page)
     assert (await client.get("/statistics/2026-10")).status == 404
+
+
+async def test_an_empty_period_renders_with_dashes(client: TestClient, login: Login) -> None:
+    await login(client, "viewer")
+    for url in ("/staff/statistics", "/staff/statistics/report?period=2026-Q1"):
+        response = await client.get(url)
+        assert response.status == 200, url
+    assert "–" in await (await client.get("/staff/statistics?period=2026-01")).text()
