@@ -92,6 +92,8 @@ async def seed(db: Database, rng: random.Random, now: datetime, *, base_url: str
         age = (now - received).days
         if age < 20 and state in ("closed", "rejected"):
             state = "open"  # recent cases are mostly still being handled
+        if age < 7 and state != "new" and rng.random() < 0.5:
+            state = "new"  # and the last week's often not yet looked at
         elif age > 60 and state in ("new", "open", "waiting") and rng.random() < 0.85:
             state = "closed"  # and old ones mostly done: a backlog of a year would be no one's inbox
         async with db.transaction() as tx:

@@ -81,9 +81,9 @@ async def seed(db: Database, rng: random.Random, now: datetime, *, base_url: str
     if not first_run:
         return
     active = [row["id"] for row in await db.fetch_all(
-        "SELECT id FROM cases WHERE state IN ('new', 'open', 'waiting') ORDER BY created_at DESC")]
+        "SELECT id FROM cases WHERE state IN ('new', 'open', 'waiting') ORDER BY created_at")]
     async with db.transaction() as tx:
-        for case_id in active[: len(active) * 2 // 3]:  # a third stays unassigned, as in any inbox
+        for case_id in active[: len(active) * 2 // 3]:  # the newest third is not yet assigned, as in any inbox
             await store.set_fields(tx, case_id, clock.to_db(now), assignee_user_id=user.id,
                                    priority=rng.choice(["normal", "normal", "normal", "high", "low"]))
             await store.open_if_new(tx, case_id, clock.to_db(now))
@@ -95,11 +95,12 @@ async def seed(db: Database, rng: random.Random, now: datetime, *, base_url: str
              ("reject", "Vägen är statlig. Kontakta Trafikverket på 0771-921 921.", "", "")]
     for name, comment, department, reach in steps:
         case_id = await db.fetch_value(
-            "SELECT c.id FROM cases c LEFT JOIN case_contacts k ON k.case_id = c.id WHERE c.state = 'open'"
+            "SELECT c.id FROM cases c LEFT JOIN case_contacts k ON k.case_id = c.id"
+            " WHERE (c.state = 'open' OR (? = 'sms' AND c.state = 'waiting'))"
             " AND (? = '' OR (? = 'email' AND COALESCE(k.email, '') != '') OR (? = 'sms' AND c.channel = 'sms'))"
             " AND NOT EXISTS (SELECT 1 FROM case_messages m WHERE m.case_id = c.id AND m.author_user_id = ?)"
             " ORDER BY c.created_at DESC LIMIT 1",
-            (reach, reach, reach, user.id),
+            (reach, reach, reach, reach, user.id),
         )
         if case_id is not None:
             await _decide(db, case_id, user, name, comment, department, base_url=base_url)

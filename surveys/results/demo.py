@@ -19,8 +19,8 @@ SUMMARY = (
 )
 
 
-async def seed(db: Database, rng: random.Random, now: datetime) -> None:
-    del rng  # nothing random here; the signature is the demo contract
+async def seed(db: Database, rng: random.Random, now: datetime, *, base_url: str = "") -> None:
+    del rng, base_url  # nothing random and no links here; the signature is the demo contract
     survey_id = await queries.sent_survey_by_title(db, DEMO_SURVEY)
     if survey_id is None or await queries.publication(db, survey_id) is not None:
         return
