@@ -6,6 +6,7 @@ import pytest
 
 from panel.db import Database
 from surveys.results import queries
+from surveys.results.assemble import CubeCache
 from tests.results import builders as b
 
 
@@ -146,8 +147,6 @@ async def test_publish_twice_keeps_one_row_and_the_first_time(db: Database) -> N
 
 
 async def test_closed_surveys_are_counted_once_and_open_ones_every_time(db: Database) -> None:
-    from surveys.results.assemble import CubeCache
-
     async with db.transaction() as tx:
         sid = await b.survey(tx, state="open")
         q = await b.question(tx, sid, 1, "yes_no", "Bra?")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import random
+from datetime import UTC, datetime
+
 import pytest
 
-from feedback.stats import queries, report
+from feedback.stats import demo, queries, report
 from feedback.stats.periods import parse
 from feedback.stats.queries import Scope
 from panel.db import Database
@@ -94,3 +97,10 @@ async def test_publishing_a_period_twice_keeps_one_row(db: Database) -> None:
     async with db.transaction() as tx:
         await queries.unpublish(tx, "2026-10")
     assert not await queries.is_published(db, "2026-10")
+
+
+async def test_demo_publishes_last_month_once(db: Database) -> None:
+    now = datetime(2026, 11, 25, 12, tzinfo=UTC)
+    await demo.seed(db, random.Random(1), now)
+    await demo.seed(db, random.Random(1), now)
+    assert [r["period"] for r in await queries.published_periods(db)] == ["2026-10"]
