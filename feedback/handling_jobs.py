@@ -5,15 +5,13 @@ next one tries again, so one bad row never stops mail or retention for good.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-from collections.abc import AsyncIterator
 
 from aiohttp import web
 
 from panel import clock
 from panel.keys import DB, SETTINGS
+from panel.tasks import periodic
 
 from .outbound import send_due_mail
 from .reminders import is_reminder_time, send_reminders
@@ -25,14 +23,8 @@ MAIL_POLL_SECONDS = 5.0
 ROUND_SECONDS = 3600.0
 
 
-async def mail_loop(app: web.Application) -> None:
-    while True:
-        try:
-            sent = await send_due_mail(app[DB], app[SETTINGS])
-        except Exception:
-            log.exception("sending e-mail failed")
-            sent = 0
-        await asyncio.sleep(0.2 if sent else MAIL_POLL_SECONDS)
+async def send_mail(app: web.Application) -> int:
+    return await send_due_mail(app[DB], app[SETTINGS])
 
 
 async def hourly_round(app: web.Application) -> None:
@@ -46,25 +38,6 @@ async def hourly_round(app: web.Application) -> None:
         log.info("retention: removed contact details from %d cases", purged)
 
 
-async def round_loop(app: web.Application) -> None:
-    while True:
-        try:
-            await hourly_round(app)
-        except Exception:
-            log.exception("the hourly handling round failed")
-        await asyncio.sleep(ROUND_SECONDS)
-
-
-async def jobs_ctx(app: web.Application) -> AsyncIterator[None]:
-    tasks = [asyncio.create_task(mail_loop(app), name="feedback-mail"),
-             asyncio.create_task(round_loop(app), name="feedback-round")]
-    yield
-    for task in tasks:
-        task.cancel()
-    for task in tasks:
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-
-
 def setup(app: web.Application) -> None:
-    app.cleanup_ctx.append(jobs_ctx)
+    app.cleanup_ctx.append(periodic("feedback-mail", send_mail, every=MAIL_POLL_SECONDS, busy_every=0.2))
+    app.cleanup_ctx.append(periodic("feedback-round", hourly_round, every=ROUND_SECONDS))

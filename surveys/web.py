@@ -6,10 +6,7 @@ that are due. It runs once a minute; both jobs are idempotent, so a restart or a
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-from collections.abc import AsyncIterator
 from importlib import resources
 
 from aiohttp import web
@@ -17,6 +14,7 @@ from aiohttp import web
 from panel.clock import utcnow
 from panel.keys import DB, SETTINGS
 from panel.members.hooks import MEMBER_HOOKS, MemberHooks
+from panel.tasks import periodic
 from sms.hooks import SMS_HOOKS, SmsHooks
 from surveys import answer_routes, invitations, listeners, send_routes, sms_answers, staff_routes
 
@@ -34,23 +32,6 @@ async def tick(app: web.Application) -> None:
         log.info("survey clock: closed %d surveys, queued %d reminders", closed, reminded)
 
 
-async def _clock(app: web.Application) -> None:
-    while True:
-        try:
-            await tick(app)
-        except Exception:  # a bad round is logged and retried next minute; the clock must not stop
-            log.exception("survey clock round failed")
-        await asyncio.sleep(TICK_SECONDS)
-
-
-async def _clock_ctx(app: web.Application) -> AsyncIterator[None]:
-    task = asyncio.create_task(_clock(app), name="survey-clock")
-    yield
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
-
-
 def setup(app: web.Application) -> None:
     app.router.add_routes(answer_routes.routes)
     app.router.add_routes(staff_routes.routes)
@@ -66,4 +47,4 @@ def setup(app: web.Application) -> None:
     if MEMBER_HOOKS not in app:
         app[MEMBER_HOOKS] = MemberHooks()
     app[MEMBER_HOOKS].opted_out.append(listeners.on_opted_out)
-    app.cleanup_ctx.append(_clock_ctx)
+    app.cleanup_ctx.append(periodic("survey-clock", tick, every=TICK_SECONDS))

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 from aiohttp import web
@@ -15,6 +12,7 @@ from panel.keys import DB, SETTINGS
 from panel.members import add_views, import_views, population_views, public_views, rights, sms_hooks, staff_views
 from panel.members.hooks import MEMBER_HOOKS, MemberHooks
 from panel.ratelimit import RateLimiter
+from panel.tasks import periodic
 from sms.hooks import SMS_HOOKS, SmsHooks
 
 log = logging.getLogger(__name__)
@@ -34,7 +32,9 @@ def setup(app: web.Application) -> None:
         app[SMS_HOOKS] = SmsHooks()
     app[SMS_HOOKS].keyword.append(sms_hooks.keyword_handler(app[SETTINGS], hooks))
     app[SMS_HOOKS].status.append(sms_hooks.status_listener(hooks))
-    app.cleanup_ctx.append(_retention_ctx)
+    app.cleanup_ctx.append(
+        periodic("members-retention", _purge_and_log, every=RETENTION_INTERVAL, first_after=RETENTION_FIRST_RUN)
+    )
 
 
 async def purge_once(app: web.Application) -> int:
@@ -45,21 +45,8 @@ async def purge_once(app: web.Application) -> int:
         return await rights.purge_departed(tx, app[MEMBER_HOOKS], now=now, cutoff=cutoff)
 
 
-async def _retention_loop(app: web.Application) -> None:
-    await asyncio.sleep(RETENTION_FIRST_RUN)
-    while True:
-        try:
-            erased = await purge_once(app)
-            if erased:
-                log.info("retention: erased %d members who left", erased)
-        except Exception:  # a failed run is retried next hour rather than ending the task
-            log.exception("retention run failed")
-        await asyncio.sleep(RETENTION_INTERVAL)
-
-
-async def _retention_ctx(app: web.Application) -> AsyncIterator[None]:
-    task = asyncio.create_task(_retention_loop(app), name="members-retention")
-    yield
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
+async def _purge_and_log(app: web.Application) -> int:
+    erased = await purge_once(app)
+    if erased:
+        log.info("retention: erased %d members who left", erased)
+    return erased

@@ -109,6 +109,25 @@ def csv_text(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     return buffer.getvalue()
 
 
+def csv_line(cells: Sequence[Any], *, first: bool = False) -> bytes:
+    """One CSV line, for streaming a long export row by row (the first one carries the byte-order mark)."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow(["" if cell is None else cell for cell in cells])
+    return (("\ufeff" if first else "") + buffer.getvalue()).encode("utf-8")
+
+
+async def answers_xlsx(db: Database, results: Results, secret: bytes) -> bytes:
+    """Answer-level data as a workbook, appended row by row (write-only mode spools to a temporary file)."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Svar")
+    sheet.append(answer_headers(results))
+    async for row in answer_rows(db, results, secret):
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
 def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]) -> bytes:
     """A workbook with one sheet per (title, headers, rows); write-only mode keeps memory flat."""
     workbook = Workbook(write_only=True)

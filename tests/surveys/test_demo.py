@@ -13,8 +13,8 @@ from surveys import demo
 async def test_demo_seeds_a_closed_an_open_and_a_draft_survey_once(db: Database) -> None:
     now = utcnow()
     await members_demo.seed(db, random.Random(1), now)
-    await demo.seed(db, random.Random(2), now)
-    await demo.seed(db, random.Random(3), now)
+    await demo.seed(db, random.Random(2), now, base_url="http://panel.example.se")
+    await demo.seed(db, random.Random(3), now, base_url="http://panel.example.se")
     states = [r["state"] for r in await db.fetch_all("SELECT state FROM surveys ORDER BY id")]
     assert states == ["closed", "open", "draft"]
     members = await db.fetch_value("SELECT COUNT(*) FROM members WHERE status = 'active'")
@@ -26,6 +26,8 @@ async def test_demo_seeds_a_closed_an_open_and_a_draft_survey_once(db: Database)
         assert row["invited"] == members
         assert 0.4 < row["completed"] / row["invited"] < 0.85  # a realistic response rate
         assert row["quick"] > row["completed"] / 2  # most answer within half an hour of the SMS
+    link = await db.fetch_value("SELECT body FROM sms_messages WHERE purpose = 'invitation' LIMIT 1")
+    assert "http://panel.example.se/s/" in link  # the demo's links lead to the demo's own address
     answered = await db.fetch_value("SELECT COUNT(DISTINCT invitation_id) FROM answers")
     assert answered == sum(row["completed"] for row in rows)
     assert await db.fetch_value("SELECT COUNT(*) FROM sms_messages WHERE state = 'queued'") == 0
