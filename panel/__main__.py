@@ -5,21 +5,23 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
-import importlib
 import logging
 import os
 import sys
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from feedback import cli as feedback_cli
 from panel import auth, migrations
 from panel.app import MIGRATION_PACKAGES, create_app, open_database
 from panel.db import Database
+from panel.members import cli as members_cli
 from panel.settings import Settings, SettingsError, load_settings, settings_table
+from sms import cli as sms_cli
 
 Command = Callable[[argparse.Namespace, Database, Settings], Awaitable[int]]
 # Packages that add sub-commands through a `cli.register(subparsers)`.
-COMMAND_MODULES = ["panel.members.cli", "feedback.cli", "sms.cli", "surveys.cli"]
+COMMAND_MODULES = [members_cli, feedback_cli, sms_cli]
 
 DEMO_USERS = [
     ("admin", "admin", "Anna Admin"),
@@ -113,13 +115,7 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--role", required=True, choices=auth.ROLES)
     create.add_argument("--display-name")
     create.add_argument("--email", help="where deadline reminders reach the user")
-    for module_name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
+    for module in COMMAND_MODULES:
         module.register(sub)
     return parser
 

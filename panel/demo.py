@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 import random
 
+from feedback import demo as feedback_demo
+from feedback import demo_handling as feedback_demo_handling
 from panel import auth, clock
 from panel.app import open_database
+from panel.members import demo as members_demo
 from panel.settings import Settings
+from surveys import demo as surveys_demo
+from surveys.results import demo as results_demo
 
 log = logging.getLogger(__name__)
 
-# Each module's `seed(db, rng, now)`; later ones build on what earlier ones made (members before surveys).
-SEEDERS = [
-    "panel.members.demo", "feedback.demo", "feedback.demo_handling", "surveys.demo", "surveys.results.demo",
-]
+# Each module's `seed(db, rng, now, base_url=...)`; later ones build on what earlier ones made (members
+# before surveys, cases before their handling, answers before published results).
+SEEDERS = [members_demo, feedback_demo, feedback_demo_handling, surveys_demo, results_demo]
 
 
 async def seed_all(settings: Settings, users: list[tuple[str, str, str]], password: str) -> None:
@@ -28,13 +31,7 @@ async def seed_all(settings: Settings, users: list[tuple[str, str, str]], passwo
                     await auth.create_user(tx, username, password, role, display_name, email)
         rng = random.Random(2026)  # the same demo every time
         now = clock.utcnow()
-        for module_name in SEEDERS:
-            try:
-                module = importlib.import_module(module_name)
-            except ModuleNotFoundError as exc:
-                if exc.name != module_name:
-                    raise
-                continue
+        for module in SEEDERS:
             await module.seed(db, rng, now, base_url=settings.base_url)
     finally:
         await db.close()

@@ -22,8 +22,7 @@ WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a",
 async def _seed(app: web.Application) -> dict[str, str]:
     """The demo's data, and the addresses of a few of its personal pages."""
     db = app[DB]
-    for name in demo.SEEDERS:
-        module = __import__(name, fromlist=["seed"])
+    for module in demo.SEEDERS:
         await module.seed(db, random.Random(2026), demo.clock.utcnow(), base_url=app[SETTINGS].base_url)
     case = await db.fetch_one("SELECT id, tracking_token FROM cases ORDER BY id DESC LIMIT 1")
     invitation = await db.fetch_value(
