@@ -11,8 +11,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-import phonenumbers
-
+from panel import phones
 from panel.i18n import _
 
 KINDS = ("complaint", "praise", "idea", "question", "fault_report")
@@ -101,12 +100,9 @@ def safe_filename(name: str) -> str:
 def normalise_phone(text: str) -> str | None:
     """A Swedish or international number in E.164, or None if it is not a valid number."""
     try:
-        number = phonenumbers.parse(text, "SE")
-    except phonenumbers.NumberParseException:
+        return phones.normalize(text, mobile_only=False)
+    except phones.PhoneError:
         return None
-    if not phonenumbers.is_valid_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def is_email(text: str) -> bool:

@@ -14,12 +14,13 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from panel import clock
 from panel.db import Transaction
 
 from . import outbound, store
-from .forms import KINDS, Upload
+from .forms import KINDS, Checked, Upload
 from .workdays import add_working_days
 
 CHANNELS = ("web", "email", "sms", "phone", "visit", "letter", "open311")
@@ -52,6 +53,17 @@ class IncomingItem:
     user_id: int | None = None  # the staff member who registered it
     open311_key_id: int | None = None
     send_receipt: bool = True
+
+
+def item_from_form(checked: Checked, *, channel: str, idempotency_key: str, **extra: Any) -> IncomingItem:
+    """The item a checked form describes (the public form and staff quick entry share their fields)."""
+    values = checked.values
+    return IncomingItem(
+        channel=channel, kind=values["kind"], category_code=values["category"], body=values["body"],
+        location_text=values["location"], latitude=checked.latitude, longitude=checked.longitude,
+        contact_name=values["name"], contact_email=values["email"], contact_phone=values["phone"],
+        attachments=checked.attachments, idempotency_key=idempotency_key, **extra,
+    )
 
 
 @dataclass(frozen=True)

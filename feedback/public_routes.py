@@ -21,7 +21,7 @@ from panel.web import bad_request, client_address, render
 
 from . import forms, store
 from .forms import Upload
-from .intake import IncomingItem, intake, tracking_url
+from .intake import intake, item_from_form, tracking_url
 from .ratelimit import FORM_LIMIT
 
 routes = web.RouteTableDef()
@@ -83,21 +83,7 @@ async def submit_feedback(request: web.Request) -> web.Response:
     if not checked.ok:
         context = await form_context(request, values=checked.values, errors=checked.errors, nonce=nonce)
         return render(request, "feedback/form.html", context, status=422)
-    values = checked.values
-    item = IncomingItem(
-        channel="web",
-        kind=values["kind"],
-        category_code=values["category"],
-        body=values["body"],
-        location_text=values["location"],
-        latitude=checked.latitude,
-        longitude=checked.longitude,
-        contact_name=values["name"],
-        contact_email=values["email"],
-        contact_phone=values["phone"],
-        attachments=checked.attachments,
-        idempotency_key=f"web:{nonce}",
-    )
+    item = item_from_form(checked, channel="web", idempotency_key=f"web:{nonce}")
     async with db.transaction() as tx:
         result = await intake(tx, item, now=clock.utcnow(), base_url=request.app[SETTINGS].base_url)
     raise web.HTTPSeeOther(f"/feedback/received/{result.tracking_token}")

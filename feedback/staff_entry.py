@@ -16,7 +16,7 @@ from panel.keys import DB, SETTINGS
 from panel.web import bad_request, render
 
 from . import forms, store
-from .intake import IncomingItem, intake
+from .intake import intake, item_from_form
 from .public_routes import NONCE, new_nonce, text_fields
 
 routes = web.RouteTableDef()
@@ -57,21 +57,8 @@ async def create_case(request: web.Request) -> web.Response:
         context = await entry_context(request, values=checked.values, errors=checked.errors, nonce=nonce)
         return render(request, "feedback/staff_entry.html", context, status=422)
     values = checked.values
-    item = IncomingItem(
-        channel=values["channel"],
-        kind=values["kind"],
-        category_code=values["category"],
-        body=values["body"],
-        location_text=values["location"],
-        latitude=checked.latitude,
-        longitude=checked.longitude,
-        contact_name=values["name"],
-        contact_email=values["email"],
-        contact_phone=values["phone"],
-        idempotency_key=f"staff:{nonce}",
-        answered_directly=bool(values["answered_directly"]),
-        user_id=user.id,
-    )
+    item = item_from_form(checked, channel=values["channel"], idempotency_key=f"staff:{nonce}",
+                          answered_directly=bool(values["answered_directly"]), user_id=user.id)
     async with db.transaction() as tx:
         result = await intake(tx, item, now=clock.utcnow(), base_url=request.app[SETTINGS].base_url)
         if result.created:

@@ -10,8 +10,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from panel import phones
 from panel.i18n import _
-from panel.members import phones
 from panel.members.vocab import GENDERS, LANGUAGES, MIN_AGE
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

@@ -12,7 +12,7 @@ from panel import audit
 from panel.clock import to_db
 from panel.db import Database, Transaction
 from panel.members import importing, store
-from panel.members.phones import PhoneError, normalize
+from panel.phones import PhoneError, normalize
 
 Conn = Database | Transaction
 

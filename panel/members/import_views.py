@@ -14,12 +14,12 @@ import hmac
 
 from aiohttp import web
 
-from panel import audit
+from panel import audit, phones
 from panel.auth import logged_in_user, require_role
 from panel.clock import utcnow
 from panel.i18n import _
 from panel.keys import DB, SECRET, SETTINGS
-from panel.members import import_run, importing, phones, store, texts
+from panel.members import import_run, importing, store, texts
 from panel.web import form_value, render
 from sms import outbox
 

@@ -12,10 +12,11 @@ from typing import Any
 
 from aiohttp import web
 
+from panel import phones
 from panel.clock import to_db, utcnow
 from panel.i18n import _, current_language
 from panel.keys import DB, SECRET, SETTINGS
-from panel.members import lifecycle, links, phones, signup, store, texts
+from panel.members import lifecycle, links, signup, store, texts
 from panel.members.forms import parse_details
 from panel.members.hooks import MEMBER_HOOKS
 from panel.ratelimit import RateLimiter

@@ -11,13 +11,13 @@ from typing import Any
 from aiohttp import web
 from multidict import MultiMapping
 
-from panel import audit
+from panel import audit, phones
 from panel.auth import logged_in_user, require_role
 from panel.clock import to_db, utcnow
 from panel.db import Row
 from panel.i18n import _
 from panel.keys import DB
-from panel.members import lifecycle, phones, rights, store, vocab
+from panel.members import lifecycle, rights, store, vocab
 from panel.members.forms import parse_details, search_text
 from panel.members.hooks import MEMBER_HOOKS
 from panel.web import bad_request, form_value, render

@@ -1,6 +1,6 @@
 import pytest
 
-from panel.members.phones import PhoneError, display, masked, normalize
+from panel.phones import PhoneError, display, masked, normalize
 
 
 @pytest.mark.parametrize(

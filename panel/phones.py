@@ -18,8 +18,11 @@ class PhoneError(ValueError):
         self.reason = reason
 
 
-def normalize(text: str, region: str = DEFAULT_REGION) -> str:
-    """`070-123 45 67`, `+46 70 123 45 67`, `0046701234567` → `+46701234567`; raise PhoneError otherwise."""
+def normalize(text: str, region: str = DEFAULT_REGION, *, mobile_only: bool = True) -> str:
+    """`070-123 45 67`, `+46 70 123 45 67`, `0046701234567` → `+46701234567`; raise PhoneError otherwise.
+
+    `mobile_only` refuses fixed lines, for numbers we text; a resident's contact number may be either.
+    """
     cleaned = str(text).strip()
     if cleaned.startswith("00"):
         cleaned = "+" + cleaned[2:]  # the international prefix used in Sweden and most of Europe
@@ -31,7 +34,7 @@ def normalize(text: str, region: str = DEFAULT_REGION) -> str:
         raise PhoneError("invalid") from None
     if not phonenumbers.is_valid_number(number):
         raise PhoneError("invalid")
-    if phonenumbers.number_type(number) not in _TEXTABLE:
+    if mobile_only and phonenumbers.number_type(number) not in _TEXTABLE:
         raise PhoneError("not_mobile")
     return phonenumbers.format_number(number, PhoneNumberFormat.E164)
 
