@@ -15,7 +15,7 @@ from bench.servers import bare_server, panel_server
 ANSWER_QUESTIONS = 5  # a short survey on one page, as most panel surveys are
 RESULTS_INVITATIONS = 100_000
 RESULTS_QUESTIONS = 10
-RESULTS_ANSWERED = 0.6  # a panel's usual response rate: 60,000 respondents, about 600,000 answer rows
+RESULTS_ANSWERED = 0.6  # a panel's usual response rate: 60,000 respondents, about 590,000 answer rows
 
 
 def _answer(kind: str, values: tuple[str, ...], rng: random.Random) -> list[str]:
@@ -71,7 +71,7 @@ async def _log_in(session: aiohttp.ClientSession) -> None:
 
 
 async def results(workdir: Path, size: Size) -> list[Figure]:
-    """GET of the staff results page and of the open-data JSON of a 100,000-invitation, 10-question survey."""
+    """GET of the staff results page, the open-data JSON and the public page of a 100,000-invitation survey."""
     db = str(workdir / "panel.db")
     invitations = RESULTS_INVITATIONS // 20 if size.quick else RESULTS_INVITATIONS
     # About two seconds a request at 100,000 invitations on these machines: few requests, one at a time, so the
