@@ -229,7 +229,7 @@ async def _tokens_page(
     request: web.Request, *, new_token: str = "", error: str = "", status: int = 200
 ) -> web.Response:
     context: dict[str, Any] = {"tokens": await list_tokens(request.app[DB]), "new_token": new_token, "error": error}
-    return render(request, "results/api_tokens.html", context, status=status)
+    return render(request, "panel/api_tokens.html", context, status=status)
 
 
 @routes.get("/staff/api-tokens")

@@ -7,6 +7,7 @@ import random
 
 from feedback import demo as feedback_demo
 from feedback import demo_handling as feedback_demo_handling
+from feedback.stats import demo as stats_demo
 from panel import auth, clock
 from panel.app import open_database
 from panel.members import demo as members_demo
@@ -18,7 +19,7 @@ log = logging.getLogger(__name__)
 
 # Each module's `seed(db, rng, now, base_url=...)`; later ones build on what earlier ones made (members
 # before surveys, cases before their handling, answers before published results).
-SEEDERS = [members_demo, feedback_demo, feedback_demo_handling, surveys_demo, results_demo]
+SEEDERS = [members_demo, feedback_demo, feedback_demo_handling, stats_demo, surveys_demo, results_demo]
 
 
 async def seed_all(settings: Settings, users: list[tuple[str, str, str]], password: str) -> None:

@@ -1,6 +1,6 @@
 """Words, numbers and charts of the feedback statistics, shared by the staff page, the report and /statistics.
 
-The chart drawing itself is the results package's (`surveys.results.charts`): one SVG style for every
+The chart drawing itself is the core's (`panel.charts`): one SVG style for every
 summary a politician sees.
 """
 
@@ -10,9 +10,9 @@ from babel.numbers import format_decimal, format_percent
 
 from feedback.handling import channel_label, kind_label
 from feedback.stats.report import Statistics
+from panel import charts
+from panel.charts import Chart, Item
 from panel.i18n import _, current_language
-from surveys.results import charts
-from surveys.results.charts import Chart, Item
 
 
 def percent(value: float | None) -> str:

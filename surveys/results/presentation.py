@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from babel.numbers import format_decimal, format_percent
 
+from panel import charts
+from panel.charts import Chart, Item
 from panel.clock import local
 from panel.i18n import _, current_language
-from surveys.results import charts
 from surveys.results.assemble import Results, TrendPoint
-from surveys.results.charts import Chart, Item
 from surveys.results.statistics import wilson_interval
 from surveys.results.summary import Breakdown, QuestionResult
 

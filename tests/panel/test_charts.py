@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from surveys.results import charts
-from surveys.results.charts import Item
+from panel import charts
+from panel.charts import Item
 
 
 def widths(svg: str) -> list[float]:
