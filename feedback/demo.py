@@ -6,6 +6,7 @@ numbers are from the range the Swedish regulator (PTS) keeps for fiction, 070-17
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from datetime import datetime, timedelta
 
@@ -85,8 +86,13 @@ def _item(rng: random.Random, number: int) -> IncomingItem:
 
 
 async def seed(db: Database, rng: random.Random, now: datetime, *, base_url: str = "") -> None:
+    # The panel's districts, seeded before; a quarter of the residents don't say where.
+    districts = [row["code"] for row in await store.districts(db)] + [""]
     for number in range(1, CASES + 1):
         item = _item(rng, number)
+        placer = random.Random(number)  # its own stream: the cases stay as they were without districts
+        if placer.random() < 0.75:
+            item = dataclasses.replace(item, district_code=placer.choice(districts))
         received = now - timedelta(days=rng.uniform(0, 365), minutes=rng.randint(0, 600))
         state = _pick(rng, STATE_WEIGHTS)
         age = (now - received).days

@@ -8,7 +8,7 @@ in the language of the request that is being checked.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from panel import phones
@@ -143,9 +143,10 @@ def _text(fields: Mapping[str, str], name: str, limit: int) -> str:
 
 
 def check_feedback(
-    fields: Mapping[str, str], categories: Mapping[str, Category], uploads: Sequence[Upload] = ()
+    fields: Mapping[str, str], categories: Mapping[str, Category], uploads: Sequence[Upload] = (),
+    districts: Collection[str] = (),
 ) -> Checked:
-    """The public form and the staff quick entry share these fields."""
+    """The public form and the staff quick entry share these fields; `districts` are the known codes."""
     checked = Checked()
     values = checked.values
     errors = checked.errors
@@ -163,6 +164,9 @@ def check_feedback(
     elif len(values["body"]) > MAX_BODY:
         errors["body"] = _("Texten får vara högst 4 000 tecken.")
     _check_location(fields, category, checked)
+    values["district"] = _text(fields, "district", 40)
+    if values["district"] and values["district"] not in districts:
+        errors["district"] = _("Välj en av kommundelarna i listan, eller ingen.")
     _check_contact(fields, checked)
     check_attachments(uploads, checked)
     return checked
@@ -201,9 +205,11 @@ def _check_contact(fields: Mapping[str, str], checked: Checked) -> None:
             values["phone"] = phone
 
 
-def check_staff_entry(fields: Mapping[str, str], categories: Mapping[str, Category]) -> Checked:
+def check_staff_entry(
+    fields: Mapping[str, str], categories: Mapping[str, Category], districts: Collection[str] = ()
+) -> Checked:
     """The quick entry of a phone call, visit or letter: the shared fields plus channel and outcome."""
-    checked = check_feedback(fields, categories)
+    checked = check_feedback(fields, categories, districts=districts)
     channel = _text(fields, "channel", 20)
     checked.values["channel"] = channel
     if channel not in STAFF_CHANNELS:

@@ -42,6 +42,7 @@ class IncomingItem:
     category_code: str | None = None
     subject: str = ""
     location_text: str = ""
+    district_code: str = ""  # a code of the districts table, already checked
     latitude: float | None = None
     longitude: float | None = None
     contact_name: str = ""
@@ -60,7 +61,8 @@ def item_from_form(checked: Checked, *, channel: str, idempotency_key: str, **ex
     values = checked.values
     return IncomingItem(
         channel=channel, kind=values["kind"], category_code=values["category"], body=values["body"],
-        location_text=values["location"], latitude=checked.latitude, longitude=checked.longitude,
+        location_text=values["location"], district_code=values["district"], latitude=checked.latitude,
+        longitude=checked.longitude,
         contact_name=values["name"], contact_email=values["email"], contact_phone=values["phone"],
         attachments=checked.attachments, idempotency_key=idempotency_key, **extra,
     )
@@ -148,6 +150,7 @@ async def intake(tx: Transaction, item: IncomingItem, *, now: datetime, base_url
             "body": item.body.strip(),
             "subject": item.subject.strip()[:200],
             "location_text": item.location_text.strip(),
+            "district_code": item.district_code,
             "latitude": item.latitude,
             "longitude": item.longitude,
             # Resolved on first contact (a call answered there and then) is done, but still counted.

@@ -52,6 +52,7 @@ def uploads_of(form: MultiDictProxy[Any], name: str) -> list[Upload]:
 async def form_context(request: web.Request, **extra: Any) -> dict[str, Any]:
     context: dict[str, Any] = {
         "categories": await store.categories(request.app[DB]),
+        "districts": await store.districts(request.app[DB]),
         "kinds": forms.KINDS,
         "kind_labels": forms.KIND_LABELS,
         "values": {},
@@ -79,7 +80,9 @@ async def submit_feedback(request: web.Request) -> web.Response:
     if FORM_LIMIT in request.app and not request.app[FORM_LIMIT].allow(client_address(request), time.monotonic()):
         message = _("Många synpunkter har skickats härifrån på kort tid. Vänta en stund och försök igen.")
         return bad_request(request, message, status=429)
-    checked = forms.check_feedback(text_fields(form), await store.category_rules(db), uploads_of(form, "attachments"))
+    districts = {row["code"] for row in await store.districts(db)}
+    checked = forms.check_feedback(text_fields(form), await store.category_rules(db), uploads_of(form, "attachments"),
+                                   districts)
     if not checked.ok:
         context = await form_context(request, values=checked.values, errors=checked.errors, nonce=nonce)
         return render(request, "feedback/form.html", context, status=422)

@@ -25,6 +25,7 @@ routes = web.RouteTableDef()
 async def entry_context(request: web.Request, **extra: Any) -> dict[str, Any]:
     context: dict[str, Any] = {
         "categories": await store.categories(request.app[DB]),
+        "districts": await store.districts(request.app[DB]),
         "kinds": forms.KINDS,
         "kind_labels": forms.KIND_LABELS,
         "staff_channels": forms.STAFF_CHANNELS,
@@ -52,7 +53,8 @@ async def create_case(request: web.Request) -> web.Response:
     nonce = form.get("nonce")
     if not isinstance(nonce, str) or not NONCE.match(nonce):
         return bad_request(request, _("Formuläret saknar en del. Ladda om sidan och försök igen."))
-    checked = forms.check_staff_entry(text_fields(form), await store.category_rules(db))
+    districts = {row["code"] for row in await store.districts(db)}
+    checked = forms.check_staff_entry(text_fields(form), await store.category_rules(db), districts)
     if not checked.ok:
         context = await entry_context(request, values=checked.values, errors=checked.errors, nonce=nonce)
         return render(request, "feedback/staff_entry.html", context, status=422)

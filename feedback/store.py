@@ -78,6 +78,11 @@ async def reference_of(conn: Reader, case_id: int) -> str:
     return str(await conn.fetch_value("SELECT reference FROM cases WHERE id = ?", (case_id,)))
 
 
+async def districts(conn: Reader) -> list[Row]:
+    """The parts of the municipality (the panel's districts), for the forms' optional choice."""
+    return await conn.fetch_all("SELECT code, name FROM districts ORDER BY name")
+
+
 async def insert_case(tx: Transaction, values: dict[str, Any]) -> int:
     columns = ", ".join(values)  # keys are this package's own column names, never user input
     marks = ", ".join("?" for _ in values)

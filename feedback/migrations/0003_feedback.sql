@@ -46,6 +46,8 @@ CREATE TABLE cases (
     location_text    TEXT NOT NULL DEFAULT '',
     latitude         REAL,
     longitude        REAL,
+    -- The part of the municipality it concerns (a code of `districts`), when the resident or staff said so.
+    district_code    TEXT NOT NULL DEFAULT '',
     state            TEXT NOT NULL DEFAULT 'new'
                      CHECK (state IN ('new', 'open', 'waiting', 'answered', 'closed', 'rejected')),
     tracking_token   TEXT NOT NULL UNIQUE,

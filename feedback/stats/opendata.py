@@ -25,6 +25,8 @@ def document(stats: Statistics, *, base_url: str, municipality: str) -> dict[str
         "previous_period_cases": stats.previous_cases,
         "by_kind": stats.by_kind,
         "by_channel": stats.by_channel,
+        "by_district": {stats.district_names.get(code, code) if code else "ej angiven": n
+                        for code, n in stats.by_district.items()},
         "by_category": stats.by_category,
         "by_month": stats.by_month,
         "median_hours_to_first_response": _r(stats.median_first_response_hours, 1),
@@ -50,7 +52,7 @@ SCHEMA: dict[str, Any] = {
         "start": {"type": "string", "format": "date"}, "end": {"type": "string", "format": "date"},
         "url": {"type": "string"},
         "cases": {"type": "integer"}, "previous_period_cases": {"type": "integer"},
-        "by_kind": _COUNTS, "by_channel": _COUNTS, "by_category": _COUNTS,
+        "by_kind": _COUNTS, "by_channel": _COUNTS, "by_district": _COUNTS, "by_category": _COUNTS,
         "by_month": {**_COUNTS, "description": "The 12 months ending with the period (UTC months)."},
         "median_hours_to_first_response": _NUMBER_OR_NULL, "median_hours_to_answer": _NUMBER_OR_NULL,
         "answered_within_deadline": _NUMBER_OR_NULL, "resolved_at_first_contact": _NUMBER_OR_NULL,

@@ -56,6 +56,12 @@ def channel_chart(stats: Statistics) -> Chart:
                  stats.cases, _("Kanal"))
 
 
+def district_chart(stats: Statistics) -> Chart:
+    counts = [(stats.district_names.get(code, code) if code else _("Ej angiven"), n)
+              for code, n in stats.by_district.items()]
+    return _bars("districts", _("Kommundel"), counts, stats.cases, _("Kommundel"))
+
+
 def category_chart(stats: Statistics) -> Chart:
     return _bars("categories", _("Kategori"), [(category_label(stats, k), n) for k, n in stats.by_category.items()],
                  stats.cases, _("Kategori"))

@@ -39,6 +39,10 @@ def _p(scope: Scope) -> tuple[str, str, str, str, int]:
 _GROUPINGS = {
     "kind": "SELECT c.kind AS key, COUNT(*) AS n FROM cases c" + _WHERE + " GROUP BY c.kind ORDER BY n DESC",
     "channel": "SELECT c.channel AS key, COUNT(*) AS n FROM cases c" + _WHERE + " GROUP BY c.channel ORDER BY n DESC",
+    "district": (
+        "SELECT c.district_code AS key, COUNT(*) AS n FROM cases c" + _WHERE
+        + " GROUP BY c.district_code ORDER BY n DESC"
+    ),
     "category": (
         "SELECT COALESCE(k.code, '') AS key, COUNT(*) AS n FROM cases c LEFT JOIN categories k ON k.id = c.category_id"
         + _WHERE + " GROUP BY k.code ORDER BY n DESC"
@@ -50,7 +54,7 @@ _GROUPINGS = {
 
 
 async def volumes(db: Database, scope: Scope, by: str) -> dict[str, int]:
-    """Cases per kind, channel, category (code) or month ("2026-10", UTC), largest first (months in order)."""
+    """Cases per kind, channel, district or category (code), or month ("2026-10", UTC), largest first."""
     rows = await db.fetch_all(_GROUPINGS[by], _p(scope))
     return {r["key"]: r["n"] for r in rows}
 
@@ -130,6 +134,11 @@ async def categories(db: Database) -> dict[str, tuple[str, str]]:
     """Category code -> (Swedish name, English name)."""
     rows = await db.fetch_all("SELECT code, name_sv, name_en FROM categories ORDER BY name_sv")
     return {r["code"]: (r["name_sv"], r["name_en"]) for r in rows}
+
+
+async def district_names(db: Database) -> dict[str, str]:
+    rows = await db.fetch_all("SELECT code, name FROM districts")
+    return {r["code"]: r["name"] for r in rows}
 
 
 async def departments(db: Database) -> list[str]:

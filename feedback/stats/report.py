@@ -61,6 +61,7 @@ class Statistics:
     previous_cases: int
     by_kind: dict[str, int]
     by_channel: dict[str, int]
+    by_district: dict[str, int]  # district code -> cases; '' for cases no one placed
     by_category: dict[str, int]
     by_month: dict[str, int]
     totals: Row
@@ -69,6 +70,7 @@ class Statistics:
     backlog: Row
     rising: list[Rising]
     category_names: dict[str, tuple[str, str]]
+    district_names: dict[str, str]
     ongoing: bool  # the period has not ended: comparisons with the whole period before would mislead
     examples: list[dict[str, str]] = field(default_factory=list)
 
@@ -103,6 +105,7 @@ async def load(db: Database, period: Period, *, department: str, public: bool, n
         previous_cases=sum((await queries.volumes(db, previous, "kind")).values()),
         by_kind=await queries.volumes(db, scope, "kind"),
         by_channel=await queries.volumes(db, scope, "channel"),
+        by_district=await queries.volumes(db, scope, "district"),
         by_category=by_category,
         by_month={month: monthly.get(month, 0) for month in months_between(trend_from, period.end)},
         totals=totals,
@@ -111,6 +114,7 @@ async def load(db: Database, period: Period, *, department: str, public: bool, n
         backlog=await queries.backlog(db, department=department, public=public, now=now),
         rising=rising(by_category, await queries.volumes(db, previous, "category")),
         category_names=await queries.categories(db),
+        district_names=await queries.district_names(db),
         ongoing=now < period.end_db,
     )
     if not public:  # examples are for staff and committees; the public gets numbers only

@@ -44,6 +44,7 @@ def _context(stats: report.Statistics, **extra: Any) -> dict[str, Any]:
         "fmt": presentation,
         "kind_chart": presentation.kind_chart(stats),
         "channel_chart": presentation.channel_chart(stats),
+        "district_chart": presentation.district_chart(stats),
         "category_chart": presentation.category_chart(stats),
         "month_chart": presentation.month_chart(stats),
         **extra,

@@ -136,3 +136,17 @@ async def test_a_submitted_case_shows_up_in_the_staff_inbox(
     inbox = await client.get("/staff/cases")
     assert inbox.status == 200
     assert reference in await inbox.text()
+
+
+async def test_the_part_of_the_municipality_is_kept_and_checked(client: TestClient, app: web.Application) -> None:
+    async with app[DB].transaction() as tx:
+        await tx.execute("INSERT INTO districts (code, name) VALUES ('NOR', 'Norrby')")
+    page = await (await client.get("/feedback")).text()
+    assert '<option value="NOR">Norrby</option>' in page
+    unknown = await client.post("/feedback", data={**await form_fields(client), **complaint(district="XYZ")})
+    assert unknown.status == 422 and "Välj en av kommundelarna" in await unknown.text()
+    assert await app[DB].fetch_value("SELECT COUNT(*) FROM cases") == 0
+    placed = await client.post("/feedback", data={**await form_fields(client), **complaint(district="NOR")},
+                               allow_redirects=False)
+    assert placed.status == 303
+    assert await app[DB].fetch_value("SELECT district_code FROM cases") == "NOR"

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from feedback.stats import demo, queries, report
+from feedback.stats import demo, opendata, presentation, queries, report
 from feedback.stats.periods import parse
 from feedback.stats.queries import Scope
 from panel.db import Database
@@ -104,3 +104,17 @@ async def test_demo_publishes_last_month_once(db: Database) -> None:
     await demo.seed(db, random.Random(1), now)
     await demo.seed(db, random.Random(1), now)
     assert [r["period"] for r in await queries.published_periods(db)] == ["2026-10"]
+
+
+async def test_volumes_by_district_with_unplaced_cases_apart(db: Database) -> None:
+    async with db.transaction() as tx:
+        await tx.execute("INSERT INTO districts (code, name) VALUES ('NOR', 'Norrby'), ('CEN', 'Centrum')")
+        for created, district in [("2026-10-02T08:00:00.000Z", "NOR"), ("2026-10-03T08:00:00.000Z", "NOR"),
+                                  ("2026-10-04T08:00:00.000Z", "CEN"), ("2026-10-05T08:00:00.000Z", "")]:
+            await add_case(tx, created, district_code=district)
+    assert await queries.volumes(db, OCT, "district") == {"NOR": 2, "CEN": 1, "": 1}
+    stats = await report.load(db, parse("2026-10"), department="", public=True, now=NOW)
+    chart = str(presentation.district_chart(stats).svg)
+    assert "Norrby" in chart and "Ej angiven" in chart
+    assert opendata.document(stats, municipality="Exempelby", base_url="")["by_district"] == {
+        "Norrby": 2, "Centrum": 1, "ej angiven": 1}
