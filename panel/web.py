@@ -69,6 +69,7 @@ def create_environment(packages: list[str]) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         enable_async=False,
+        auto_reload=False,  # templates ship with the code: no stat() of every file on every render
     )
     env.globals.update(_=_, ngettext=ngettext, role_label=role_label)
     env.filters.update(local=_local, date=_date, number=_number, percent=_percent)
