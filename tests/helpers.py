@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from aiohttp import ClientResponse
 from aiohttp.test_utils import TestClient
+
+from panel.app import open_database
+from panel.db import Database
+from panel.settings import load_settings
 
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -26,3 +33,13 @@ async def post_form(
     token = await csrf_token(client, page or url)
     fields = list(data.items()) if isinstance(data, dict) else list(data or [])
     return await client.post(url, data=[("csrf_token", token), *fields], **kwargs)
+
+
+@asynccontextmanager
+async def migrated_database(folder: Path, name: str = "test.db") -> AsyncIterator[Database]:
+    """A database on a temporary file with every migration applied, without the web application."""
+    db = await open_database(load_settings({"PANEL_DATABASE": str(folder / name)}))
+    try:
+        yield db
+    finally:
+        await db.close()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from feedback import demo, demo_handling
 from panel import auth, clock
-from tests.feedback.intake_support import migrated_database
+from tests.helpers import migrated_database
 
 
 async def test_demo_has_every_state_and_is_idempotent(tmp_path: Path) -> None:

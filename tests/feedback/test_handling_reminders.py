@@ -12,7 +12,7 @@ from feedback.reminders import is_reminder_time, send_reminders
 from panel import auth, clock
 from panel.db import Database
 from tests.feedback.handling_support import BASE_URL, mails_to, new_case
-from tests.feedback.intake_support import migrated_database
+from tests.helpers import migrated_database
 
 # Wednesday 25 November 2026, 08:00 in Stockholm.
 NOW = datetime(2026, 11, 25, 7, 0, tzinfo=UTC)

@@ -12,7 +12,7 @@ from feedback import intake as intake_module
 from feedback.forms import Upload
 from feedback.intake import IncomingItem, IntakeError, due_at, find_reference, intake
 from panel.db import Database
-from tests.feedback.intake_support import migrated_database
+from tests.helpers import migrated_database
 
 NOW = datetime(2026, 4, 1, 9, 30, tzinfo=UTC)  # Wednesday before Easter
 

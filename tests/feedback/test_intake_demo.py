@@ -8,7 +8,7 @@ from pathlib import Path
 
 from feedback import demo
 from panel import clock
-from tests.feedback.intake_support import migrated_database
+from tests.helpers import migrated_database
 
 
 async def test_the_demo_is_varied_and_idempotent(tmp_path: Path) -> None:

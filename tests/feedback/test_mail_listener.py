@@ -17,7 +17,7 @@ from feedback.mail.listener import SMTP_SERVER, listening_port, start_listener
 from panel.db import Database
 from panel.keys import DB
 from panel.settings import Settings, load_settings
-from tests.feedback.intake_support import migrated_database
+from tests.helpers import migrated_database
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
 

@@ -15,8 +15,7 @@ from feedback import cli, store
 from panel.auth import User
 from panel.keys import DB
 from panel.settings import load_settings
-from tests.feedback.intake_support import migrated_database
-from tests.helpers import post_form
+from tests.helpers import migrated_database, post_form
 
 Login = Callable[[TestClient, str], Awaitable[User]]
 

@@ -15,7 +15,7 @@ from feedback.outbound import notify_resident, reply_channel, send_due_mail, sho
 from panel.db import Database
 from panel.settings import Settings
 from tests.feedback.handling_support import mails_to, new_case, sms_to
-from tests.feedback.intake_support import migrated_database
+from tests.helpers import migrated_database
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from panel import clock
 from panel.db import Database
 from panel.privacy import EMAIL_MASK, PHONE_MASK
 from tests.feedback.handling_support import case_row, new_case
-from tests.feedback.intake_support import migrated_database
+from tests.helpers import migrated_database
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 

@@ -18,7 +18,7 @@ from panel.db import Database
 from panel.keys import DB
 from panel.settings import Settings, load_settings
 from sms.hooks import InboundMessage
-from tests.feedback.intake_support import migrated_database
+from tests.helpers import migrated_database
 
 PHONE = "+46701234567"
 START = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)

@@ -7,15 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from panel.app import MIGRATION_PACKAGES
 from panel.db import Database
-from panel.migrations import migrate
+from tests.helpers import migrated_database
 
 
 @pytest.fixture
 async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(str(tmp_path / "results.db"))
-    await database.open()
-    await migrate(database.raw_writer, MIGRATION_PACKAGES)
-    yield database
-    await database.close()
+    async with migrated_database(tmp_path) as database:
+        yield database

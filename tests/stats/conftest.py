@@ -9,20 +9,16 @@ from typing import Any
 
 import pytest
 
-from panel.app import MIGRATION_PACKAGES
 from panel.db import Database, Transaction
-from panel.migrations import migrate
+from tests.helpers import migrated_database
 
 _numbers = itertools.count(1)
 
 
 @pytest.fixture
 async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(str(tmp_path / "stats.db"))
-    await database.open()
-    await migrate(database.raw_writer, MIGRATION_PACKAGES)
-    yield database
-    await database.close()
+    async with migrated_database(tmp_path) as database:
+        yield database
 
 
 async def add_case(tx: Transaction, created: str, *, category: str = "gata", kind: str = "complaint",
