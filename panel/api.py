@@ -29,7 +29,6 @@ from panel.web import form_value, render
 from surveys.results import assemble
 from surveys.results import opendata as results_opendata
 from surveys.results import queries as results_queries
-from surveys.results.web import CUBES
 
 routes = web.RouteTableDef()
 TOKEN_PREFIX = "mp_"  # noqa: S105 - a marker that makes leaked tokens easy to spot, not a secret
@@ -115,7 +114,6 @@ async def survey_results(request: web.Request) -> web.Response:
     results = await assemble.load(
         # Open data speaks the source language (Swedish); English labels ride along as *_en fields.
         request.app[DB], survey_id, language="sv", min_size=settings.min_cell_size, yes="Ja", no="Nej",
-        cache=request.app.get(CUBES),
     )
     if results is None or results.survey["sent_at"] is None:
         return _error(404, "no such survey")

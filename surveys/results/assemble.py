@@ -1,8 +1,7 @@
 """Everything about one survey's results in one object: what the page, the report, the exports and the API show.
 
-This is where the queries meet the pure modules. It runs a fixed handful of aggregate queries whatever
-the size of the survey, so building it costs the same for 200 or 100,000 invitations (bar the database's
-own counting).
+This is where the queries meet the pure modules. It runs a fixed handful of queries over counters the
+database keeps up to date, so building it costs about the same for 200 or 100,000 invitations.
 """
 
 from __future__ import annotations
@@ -68,28 +67,8 @@ def _title(row: Row, language: str) -> str:
     return str(row["title_en"] if language == "en" and row["title_en"] else row["title"])
 
 
-class CubeCache:
-    """The cubes of closed surveys, which no longer change: counting 100,000 invitations' answers takes a
-    second or two, and a results page is opened by many. Open surveys are always counted afresh."""
-
-    def __init__(self, size: int = 32) -> None:
-        self._size = size
-        self._cubes: dict[tuple[int, str], queries.Cube] = {}
-
-    async def get(self, db: Database, survey: Row) -> queries.Cube:
-        if survey["state"] != "closed" or not survey["closed_at"]:
-            return await queries.cube(db, int(survey["id"]))
-        key = (int(survey["id"]), str(survey["closed_at"]))
-        if key not in self._cubes:
-            if len(self._cubes) >= self._size:
-                self._cubes.pop(next(iter(self._cubes)))  # the oldest entry
-            self._cubes[key] = await queries.cube(db, key[0])
-        return self._cubes[key]
-
-
 async def load(
     db: Database, survey_id: int, *, language: str, min_size: int, yes: str, no: str, public: bool = False,
-    cache: CubeCache | None = None,
 ) -> Results | None:
     survey = await queries.survey(db, survey_id)
     if survey is None:
@@ -100,7 +79,7 @@ async def load(
     population = await queries.population(db)
     sample = {cell: done for cell, (_, done) in cells.items() if done}
     weights = compute_weights(sample, population)
-    cube = await cache.get(db, survey) if cache else await queries.cube(db, survey_id)
+    cube = await queries.cube(db, survey_id)
     results = [
         question_result(q, choices(q, language, yes, no), cube, weights, min_size=min_size)
         for q in questions if q.kind != FREE_TEXT

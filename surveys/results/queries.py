@@ -1,9 +1,11 @@
 """All SQL of the results: aggregates counted by the database over indexes, never answer rows in Python.
 
-The heart is the *cube*: answers counted per question, cell (district, age band, gender) and value. A
-10-question survey with 100,000 invitations gives at most a few thousand cube rows, and everything on the
-results page — distributions, breakdowns, weighted estimates — is summed from it. Only the exports read
-answer rows, and they page through them in batches.
+The heart is the *cube*: answers counted per question, cell (district, age band, gender) and value, kept
+as counters in `answer_counts` by the database's own triggers as answers arrive (migration 0009), and next to
+it the invitations counted by cell and funnel step. A 10-question survey with 100,000 invitations has a few
+thousand counter rows, and everything on the results page — funnel, distributions, breakdowns, weighted
+estimates, trends — is summed from them. The response curve and median read one index; only the exports
+and the free-text lists read answer rows, and they page through them.
 """
 
 # ruff: noqa: S608 - the SQL below is joined from this module's constant fragments; every value is a bound parameter.
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from itertools import pairwise
 
 from panel.db import Database, Row, Transaction
 from surveys.results.weighting import Cell  # (district_code, age_band, gender)
@@ -58,93 +61,81 @@ async def questions(db: Database, survey_id: int) -> list[Row]:
     return await db.fetch_all("SELECT * FROM questions WHERE survey_id = ? ORDER BY position", (survey_id,))
 
 
+async def _invitation_counts(db: Database, survey_id: int) -> list[Row]:
+    """The survey's invitations counted by cell, funnel step and state (kept by migration 0009's triggers)."""
+    return await db.fetch_all(
+        "SELECT district_code, age_band, gender, step, state, n FROM invitation_counts"
+        " WHERE survey_id = ? AND n > 0",
+        (survey_id,),
+    )
+
+
 async def funnel(db: Database, survey_id: int) -> Funnel:
     # Each step implies the ones before it (an SMS answer never "opens" the page, and a delivery receipt
     # may be lost), so a later step counts towards every earlier one and the funnel never widens.
-    row = await db.fetch_one(
-        "SELECT COUNT(*) AS invited,"
-        " COUNT(completed_at) AS completed,"
-        " SUM(opened_at IS NOT NULL OR started_at IS NOT NULL OR completed_at IS NOT NULL) AS opened,"
-        " SUM(delivered_at IS NOT NULL OR opened_at IS NOT NULL OR started_at IS NOT NULL"
-        "     OR completed_at IS NOT NULL) AS delivered,"
-        " SUM(sent_at IS NOT NULL OR delivered_at IS NOT NULL OR opened_at IS NOT NULL"
-        "     OR completed_at IS NOT NULL) AS sent,"
-        " SUM(state = 'failed') AS failed, SUM(state = 'opted_out') AS opted_out"
-        " FROM invitations WHERE survey_id = ?",
-        (survey_id,),
-    )
-    assert row is not None  # an aggregate always returns one row
-    return Funnel(*(int(row[name] or 0) for name in
-                    ("invited", "sent", "delivered", "opened", "completed", "failed", "opted_out")))
+    reached = [0] * 5  # invitations whose furthest step is 0 queued, 1 sent, 2 delivered, 3 opened, 4 completed
+    by_state: dict[str, int] = {}
+    for row in await _invitation_counts(db, survey_id):
+        reached[row["step"]] += row["n"]
+        by_state[row["state"]] = by_state.get(row["state"], 0) + row["n"]
+    at_least = [sum(reached[step:]) for step in range(5)]
+    return Funnel(invited=at_least[0], sent=at_least[1], delivered=at_least[2], opened=at_least[3],
+                  completed=at_least[4], failed=by_state.get("failed", 0), opted_out=by_state.get("opted_out", 0))
 
 
-_MINUTES = (
-    "SELECT (julianday(i.completed_at) - julianday(COALESCE(i.sent_at, s.sent_at, i.created_at))) * 1440 AS m"
-    " FROM invitations i JOIN surveys s ON s.id = i.survey_id"
-    " WHERE i.survey_id = ? AND i.completed_at IS NOT NULL"
-)
+_MINUTES = "FROM invitations WHERE survey_id = ? AND completed_at IS NOT NULL"  # over invitations_answer_minutes
 
 
 async def response_curve(db: Database, survey_id: int) -> list[int]:
     """Completions per bucket of CURVE_MINUTES (plus one for later answers), not yet cumulative."""
-    case = " ".join(f"WHEN m <= ? THEN {index}" for index in range(len(CURVE_MINUTES)))
-    rows = await db.fetch_all(
-        f"SELECT CASE {case} ELSE {len(CURVE_MINUTES)} END AS bucket, COUNT(*) AS n"
-        f" FROM ({_MINUTES}) GROUP BY bucket",
-        (*CURVE_MINUTES, survey_id),
+    # A range count per bound, each a walk along invitations_answer_minutes, then the differences.
+    up_to = ", ".join(f"(SELECT COUNT(*) {_MINUTES} AND answer_minutes <= ?)" for _ in CURVE_MINUTES)
+    row = await db.fetch_one(
+        f"SELECT {up_to}, (SELECT COUNT(*) {_MINUTES})",
+        [*(value for bound in CURVE_MINUTES for value in (survey_id, bound)), survey_id],
     )
-    counts = [0] * (len(CURVE_MINUTES) + 1)
-    for row in rows:
-        counts[row["bucket"]] = row["n"]
-    return counts
+    assert row is not None  # a SELECT without FROM returns one row
+    running = [int(value) for value in row]
+    return [running[0], *(later - earlier for earlier, later in pairwise(running))]
 
 
 async def median_minutes(db: Database, survey_id: int, completed: int) -> float | None:
-    """Minutes from sending until half of the answers were in (SQLite has no MEDIAN, so: ORDER BY, OFFSET)."""
+    """Minutes from sending until half of the answers were in (SQLite has no MEDIAN: one step into the index)."""
     if completed <= 0:
         return None
-    value = await db.fetch_value(f"{_MINUTES} ORDER BY m LIMIT 1 OFFSET ?", (survey_id, (completed - 1) // 2))
+    value = await db.fetch_value(
+        f"SELECT answer_minutes {_MINUTES} ORDER BY answer_minutes LIMIT 1 OFFSET ?",
+        (survey_id, (completed - 1) // 2),
+    )
     return None if value is None else max(0.0, float(value))
 
 
 async def cells(db: Database, survey_id: int) -> dict[Cell, tuple[int, int]]:
-    """Invited and answered per cell, read from the invitations_results index alone."""
-    rows = await db.fetch_all(
-        "SELECT district_code, age_band, gender, COUNT(*) AS invited, COUNT(completed_at) AS completed"
-        " FROM invitations WHERE survey_id = ? GROUP BY district_code, age_band, gender",
-        (survey_id,),
-    )
-    return {(r["district_code"], r["age_band"], r["gender"]): (r["invited"], r["completed"]) for r in rows}
-
-
-_ANSWERS = (
-    " FROM invitations i JOIN answers a ON a.invitation_id = i.id JOIN questions q ON q.id = a.question_id"
-    " WHERE i.survey_id = ? AND i.completed_at IS NOT NULL"
-)
+    """Invited and answered per cell."""
+    found: dict[Cell, tuple[int, int]] = {}
+    for row in await _invitation_counts(db, survey_id):
+        cell = (row["district_code"], row["age_band"], row["gender"])
+        invited, completed = found.get(cell, (0, 0))
+        found[cell] = (invited + row["n"], completed + (row["n"] if row["step"] == 4 else 0))
+    return found
 
 
 async def cube(db: Database, survey_id: int) -> Cube:
+    """The survey's answer counters, a few thousand rows at most."""
     rows = await db.fetch_all(
-        "SELECT a.question_id, i.district_code, i.age_band, i.gender, a.value, COUNT(*) AS n"
-        + _ANSWERS
-        + " AND q.kind <> 'free_text'"
-        " GROUP BY a.question_id, i.district_code, i.age_band, i.gender, a.value",
+        "SELECT c.question_id, c.district_code, c.age_band, c.gender, c.value, c.n"
+        " FROM questions q JOIN answer_counts c ON c.question_id = q.id WHERE q.survey_id = ? AND c.n > 0",
         (survey_id,),
     )
     counts: dict[int, dict[Cell, dict[str, int]]] = {}
     for r in rows:
         cell = (r["district_code"], r["age_band"], r["gender"])
         counts.setdefault(r["question_id"], {}).setdefault(cell, {})[r["value"]] = r["n"]
-    # Multiple choice has a row per chosen option, so its respondents are counted apart. Driven from the
-    # survey's multiple-choice questions (usually none), so it costs nothing when there are none.
     rows = await db.fetch_all(
-        "SELECT a.question_id, i.district_code, i.age_band, i.gender,"
-        " COUNT(DISTINCT CASE WHEN a.value <> ? THEN a.invitation_id END) AS base,"
-        " COUNT(DISTINCT CASE WHEN a.value = ? THEN a.invitation_id END) AS dont_know"
-        " FROM questions q JOIN answers a ON a.question_id = q.id JOIN invitations i ON i.id = a.invitation_id"
-        " WHERE q.survey_id = ? AND q.kind = 'multiple_choice' AND i.completed_at IS NOT NULL"
-        " GROUP BY a.question_id, i.district_code, i.age_band, i.gender",
-        (DONT_KNOW, DONT_KNOW, survey_id),
+        "SELECT c.question_id, c.district_code, c.age_band, c.gender, c.base, c.dont_know"
+        " FROM questions q JOIN answer_respondents c ON c.question_id = q.id"
+        " WHERE q.survey_id = ? AND (c.base > 0 OR c.dont_know > 0)",
+        (survey_id,),
     )
     respondents: dict[int, dict[Cell, tuple[int, int]]] = {}
     for r in rows:
@@ -202,8 +193,8 @@ async def distributions(db: Database, question_ids: list[int]) -> dict[int, dict
         return {}
     marks = ", ".join("?" for _ in question_ids)
     sql = (
-        "SELECT a.question_id, a.value, COUNT(*) AS n FROM answers a JOIN invitations i ON i.id = a.invitation_id"
-        f" WHERE a.question_id IN ({marks}) AND i.completed_at IS NOT NULL GROUP BY a.question_id, a.value"
+        "SELECT question_id, value, SUM(n) AS n FROM answer_counts"
+        f" WHERE question_id IN ({marks}) GROUP BY question_id, value HAVING SUM(n) > 0"
     )
     rows = await db.fetch_all(sql, question_ids)
     result: dict[int, dict[str, int]] = {qid: {} for qid in question_ids}

@@ -21,7 +21,6 @@ from panel.web import bad_request, form_value, render
 from surveys.results import assemble, exports, opendata, presentation, queries
 
 routes = web.RouteTableDef()
-CUBES = web.AppKey("results_cubes", assemble.CubeCache)
 VIEWERS = ("viewer", "analyst")
 FREE_TEXT_PAGE = 20
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -39,7 +38,6 @@ async def _load(request: web.Request, *, public: bool = False, language: str = "
     results = await assemble.load(
         request.app[DB], _survey_id(request), language=language or current_language(),
         min_size=request.app[SETTINGS].min_cell_size, yes=_("Ja"), no=_("Nej"), public=public,
-        cache=request.app[CUBES],
     )
     if results is None or (public and results.published is None):
         raise web.HTTPNotFound
@@ -221,5 +219,4 @@ async def stylesheet(request: web.Request) -> web.Response:
 
 
 def setup(app: web.Application) -> None:
-    app[CUBES] = assemble.CubeCache()
     app.router.add_routes(routes)

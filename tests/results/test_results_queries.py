@@ -6,7 +6,6 @@ import pytest
 
 from panel.db import Database
 from surveys.results import queries
-from surveys.results.assemble import CubeCache
 from tests.results import builders as b
 
 
@@ -144,24 +143,3 @@ async def test_publish_twice_keeps_one_row_and_the_first_time(db: Database) -> N
         assert await queries.unpublish(tx, sid)
         assert not await queries.unpublish(tx, sid)
     assert await queries.publication(db, sid) is None
-
-
-async def test_closed_surveys_are_counted_once_and_open_ones_every_time(db: Database) -> None:
-    async with db.transaction() as tx:
-        sid = await b.survey(tx, state="open")
-        q = await b.question(tx, sid, 1, "yes_no", "Bra?")
-        await b.respondent(tx, sid, ("N", "18-29", "woman"), {q: "yes"})
-    cache = CubeCache(size=1)
-    survey = await queries.survey(db, sid)
-    assert survey is not None
-    assert (await cache.get(db, survey)).counts[q] == {("N", "18-29", "woman"): {"yes": 1}}
-    async with db.transaction() as tx:
-        await b.respondent(tx, sid, ("N", "18-29", "woman"), {q: "yes"})
-        await tx.execute("UPDATE surveys SET state = 'closed', closed_at = '2026-10-20T00:00:00.000Z' WHERE id = ?",
-                         (sid,))
-    closed = await queries.survey(db, sid)
-    assert closed is not None
-    assert (await cache.get(db, closed)).counts[q][("N", "18-29", "woman")] == {"yes": 2}
-    async with db.transaction() as tx:  # cannot happen to a closed survey; shows the cube is reused
-        await b.respondent(tx, sid, ("N", "18-29", "woman"), {q: "no"})
-    assert (await cache.get(db, closed)).counts[q][("N", "18-29", "woman")] == {"yes": 2}
