@@ -25,6 +25,7 @@ Params = Sequence[Any] | dict[str, Any]
 Row = sqlite3.Row
 
 _BATCH_LIMIT = 200
+_YIELD_EVERY = 256  # statements of one transaction block between turns given to the event loop
 _inside_transaction: contextvars.ContextVar[bool] = contextvars.ContextVar("inside_transaction", default=False)
 
 
@@ -50,30 +51,39 @@ class Transaction:
     connection while it runs, so nothing else touches it; and a small indexed statement takes microseconds,
     while a hop to aiosqlite's thread and back costs a turn of a busy event loop for every statement, during
     which the single writer, and so every other writer, waits. Bulk `executemany` still goes to the thread.
+    A long block (an import of 100,000 rows) gives the loop a turn every `_YIELD_EVERY` statements, so that
+    reads and pages keep being served while it runs.
     """
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
         self._raw: sqlite3.Connection = conn._conn  # aiosqlite's own sqlite3 connection (check_same_thread off)
         self._after_commit: list[Callable[[], None]] = []
+        self._statements = 0
+
+    async def _run(self, sql: str, params: Params) -> sqlite3.Cursor:
+        self._statements += 1
+        if self._statements % _YIELD_EVERY == 0:
+            await asyncio.sleep(0)
+        return self._raw.execute(sql, params)
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement; return the number of rows it changed."""
-        return self._raw.execute(sql, params).rowcount
+        return (await self._run(sql, params)).rowcount
 
     async def insert(self, sql: str, params: Params = ()) -> int:
         """Run an INSERT; return the new row's id."""
-        return int(self._raw.execute(sql, params).lastrowid or 0)
+        return int((await self._run(sql, params)).lastrowid or 0)
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
         await self._conn.executemany(sql, rows)
 
     async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
-        row: Row | None = self._raw.execute(sql, params).fetchone()
+        row: Row | None = (await self._run(sql, params)).fetchone()
         return row
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
-        return list(self._raw.execute(sql, params).fetchall())
+        return list((await self._run(sql, params)).fetchall())
 
     async def fetch_value(self, sql: str, params: Params = ()) -> Any:
         row = await self.fetch_one(sql, params)

@@ -1,4 +1,5 @@
 import asyncio
+import contextlib
 from pathlib import Path
 
 import pytest
@@ -60,3 +61,28 @@ async def test_after_commit_runs_once_committed(db: Database) -> None:
         tx.after_commit(lambda: seen.append(1))
         assert seen == []
     assert seen == [1]
+
+
+async def test_a_long_block_lets_the_event_loop_serve_others_while_it_runs(db: Database) -> None:
+    ticks = 0
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while True:
+            ticks += 1
+            await asyncio.sleep(0)
+
+    task = asyncio.create_task(ticker())
+    await asyncio.sleep(0)
+    try:
+        async with db.transaction() as tx:
+            before = ticks
+            for i in range(2000):
+                await tx.insert("INSERT INTO t (v) VALUES (?)", (f"row {i}",))
+            during = ticks - before
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    assert during >= 5  # 2,000 statements give the loop several turns
+    assert await db.fetch_value("SELECT COUNT(*) FROM t") == 2000
