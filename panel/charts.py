@@ -21,6 +21,8 @@ GRID = "#c9ced6"
 BAR = "#0b5394"
 BAR_SOFT = "#6b7c93"  # "don't know" and other answers shown apart
 LABEL_CHARS = 30
+CHAR_W = 8.2  # the widest average glyph of the 14 px sans-serif fonts above, digits included
+MAX_TEXT_W = 220
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,9 @@ def bars(
     `scale_max` is the value of a full-width bar (1.0 for shares). `centered` draws a funnel: bars grow
     from the middle so each step visibly narrows the one above.
     """
-    label_w, text_w, row_h, bar_h, top = 230, 120, 32, 20, 8
+    label_w, row_h, bar_h, top = 230, 32, 20, 8
+    # Room on the right for the longest value text ("100,000 (100 %)", "49 % (n = 5,957)"), never clipped.
+    text_w = min(MAX_TEXT_W, max(120, round(CHAR_W * max((len(item.text) for item in items), default=0)) + 16))
     area = WIDTH - label_w - text_w
     axis_h = 22 if ticks else 0
     height = top + row_h * len(items) + axis_h + 4
@@ -130,8 +134,9 @@ def line(
 ) -> Chart:
     """Points joined by a line over evenly spaced labels: a response curve or a trend across surveys."""
     left, right, top, plot_h, label_h = 56, 24, 24, 200, 44
+    inset = 24  # the first and last points stand clear of the axis labels, with room for their value texts
     height = top + plot_h + label_h
-    step = (WIDTH - left - right) / max(len(items) - 1, 1)
+    step = (WIDTH - left - right - 2 * inset) / max(len(items) - 1, 1)
     out = _open(chart_id, title, height)
 
     def y_of(value: float) -> float:
@@ -141,7 +146,7 @@ def line(
         y = y_of(value)
         out.append(f'<line x1="{left}" y1="{y:.1f}" x2="{WIDTH - right}" y2="{y:.1f}" stroke="{GRID}"/>')
         out.append(_text(left - 6, y + 4, tick, anchor="end", fill=MUTED, size=12))
-    points = [(left + i * step if len(items) > 1 else left + (WIDTH - left - right) / 2, y_of(item.value))
+    points = [(left + inset + i * step if len(items) > 1 else left + (WIDTH - left - right) / 2, y_of(item.value))
               for i, item in enumerate(items)]
     if len(points) > 1:
         path = "M" + "L".join(f"{x:.1f} {y:.1f}" for x, y in points)

@@ -11,7 +11,7 @@ from babel.numbers import format_decimal, format_percent
 from panel import charts
 from panel.charts import Chart, Item
 from panel.clock import local
-from panel.i18n import _, current_language
+from panel.i18n import _, current_language, ngettext
 from surveys.results.assemble import Results, TrendPoint
 from surveys.results.statistics import wilson_interval
 from surveys.results.summary import Breakdown, QuestionResult
@@ -22,8 +22,11 @@ def percent(value: float | None) -> str:
 
 
 def points(margin: float) -> str:
-    """A margin of error in percentage points, e.g. "± 7"."""
-    return "± " + format_decimal(round(margin * 100), locale=current_language())
+    """A margin of error in percentage points, e.g. "± 7"; below one point with a decimal ("± 0,4")."""
+    value = margin * 100
+    if value >= 0.95:
+        return "± " + format_decimal(round(value), locale=current_language())
+    return "± " + format_decimal(max(value, 0.1), format="0.0", locale=current_language())
 
 
 def plus_minus(value: float, digits: int = 1) -> str:
@@ -48,7 +51,8 @@ def minutes(value: float | None) -> str:
         return _("{n} min").format(n=number(max(1, round(value))))
     if value < 24 * 60:
         return _("{n} tim").format(n=_amount(value / 60))
-    return _("{n} dygn").format(n=_amount(value / 1440))
+    days = value / 1440
+    return ngettext("{n} dygn", "{n} dygn", 1 if _amount(days) == _amount(1) else 2).format(n=_amount(days))
 
 
 def group_label(dimension: str, key: str, districts: dict[str, str]) -> str:

@@ -30,6 +30,14 @@ def test_a_full_share_fills_the_plot_width() -> None:
     assert widths(svg) == [pytest.approx(640 - 230 - 120)]
 
 
+def test_long_value_texts_get_room_and_are_not_clipped() -> None:
+    text = "100,000 (100 %)"
+    svg = str(charts.bars("x", "t", [Item("Inbjudna", 1.0, text)], headers=("a", "b")).svg)
+    x = float(re.search(r'<text x="([\d.]+)"[^>]*>' + re.escape(text), svg).group(1))  # type: ignore[union-attr]
+    assert x + charts.CHAR_W * len(text) <= charts.WIDTH
+    assert widths(svg) == [pytest.approx(x - 8 - 230)]  # the bars give up what the text needs
+
+
 def test_whiskers_only_when_an_interval_is_given() -> None:
     with_interval = str(charts.bars("x", "t", [Item("Ja", 0.5, "50 %", low=0.4, high=0.6)], headers=("a", "b")).svg)
     without = str(charts.bars("x", "t", [Item("Ja", 0.5, "50 %")], headers=("a", "b")).svg)
