@@ -153,6 +153,8 @@ SPECS: tuple[Spec, ...] = (
          "Days after closing when a case's contact details are removed."),
     Spec("retention_left_member_days", 30, _integer,
          "Days after a member leaves when their identity and contact details are erased."),
+    Spec("retention_sms_days", 180, _integer,
+         "Days after an SMS was sent or received when its phone number and text are removed from the SMS logs."),
     Spec("min_cell_size", 5, _integer, "Groups smaller than this are hidden in published breakdowns."),
     Spec("fatigue_max_surveys", 4, _integer, "Most surveys a member gets within PANEL_FATIGUE_PERIOD_DAYS."),
     Spec("fatigue_period_days", 365, _integer, "The period of the survey fatigue rule, in days."),
@@ -194,6 +196,7 @@ class Settings:
     sms_thread_days: int
     retention_closed_case_days: int
     retention_left_member_days: int
+    retention_sms_days: int
     min_cell_size: int
     fatigue_max_surveys: int
     fatigue_period_days: int
@@ -225,7 +228,7 @@ def _problems_of(values: Mapping[str, Any]) -> list[str]:
     if values["mail_backend"] == "smtp" and not values["smtp_host"]:
         problems.append("PANEL_SMTP_HOST: required when PANEL_MAIL_BACKEND is smtp")
     for name in ("sms_thread_days", "retention_closed_case_days", "retention_left_member_days",
-                 "min_cell_size", "fatigue_max_surveys", "fatigue_period_days", "login_attempts"):
+                 "retention_sms_days", "min_cell_size", "fatigue_max_surveys", "fatigue_period_days", "login_attempts"):
         if values[name] < 1:
             problems.append(f"PANEL_{name.upper()}: expected 1 or more")
     if values["secret_key"] and len(values["secret_key"]) < 32:

@@ -1,4 +1,5 @@
-"""`panel sms ...`: the outbox at a glance, a test message, and a signed inbound SMS for demos and staging."""
+"""`panel sms ...`: the outbox at a glance, a test message, a signed inbound SMS for demos and staging, and
+the retention job run by hand."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from twilio.request_validator import RequestValidator
 from panel.clock import STOCKHOLM, utcnow
 from panel.db import Database
 from panel.settings import Settings
-from sms import outbox, policy, store
+from sms import outbox, policy, retention, store
 from sms.schedule import QuietHours, estimate_done
 from sms.webhooks import SIGNATURE_HEADER
 
@@ -32,6 +33,8 @@ def register(subparsers: Any) -> None:
     inbound.add_argument("--from", dest="from_number", required=True, help="sender in E.164")
     inbound.add_argument("text", help="the message, e.g. STOPP")
     inbound.set_defaults(handler=inbound_command)
+    sub.add_parser("purge", help="remove numbers and texts of SMS older than PANEL_RETENTION_SMS_DAYS").set_defaults(
+        handler=purge_command)
 
 
 async def status_command(args: argparse.Namespace, db: Database, settings: Settings) -> int:
@@ -77,3 +80,10 @@ async def inbound_command(args: argparse.Namespace, db: Database, settings: Sett
     except aiohttp.ClientError as exc:
         print(f"cannot reach {url}: {exc}", file=sys.stderr)
         return 1
+
+
+async def purge_command(args: argparse.Namespace, db: Database, settings: Settings) -> int:
+    purged = await retention.purge(db, days=settings.retention_sms_days, now=utcnow())
+    print(f"number and text removed from {purged.outbox} outgoing and {purged.inbound} received SMS older than"
+          f" {settings.retention_sms_days} days")
+    return 0

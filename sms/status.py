@@ -48,7 +48,8 @@ async def advance(tx: Transaction, hooks: SmsHooks, message_id: int, *, provider
                 error_code=row["error_code"], error_message=row["error_message"], now=stamp,
             )
         return None  # late, repeated or out of order: states only move forward
-    if state in (policy.UNDELIVERED, policy.FAILED) and policy.retry_after_delivery_failure(
+    # A redacted message (retention, erasure) has no number left to try again: record the failure instead.
+    if state in (policy.UNDELIVERED, policy.FAILED) and row["recipient"] and policy.retry_after_delivery_failure(
         _code(error_code), row["attempts"]
     ):
         # The handset was unreachable: nobody got the text, so a later try cannot double it.

@@ -176,6 +176,38 @@ async def forget_inbound(tx: Transaction, message_sids: list[str]) -> int:
     return changed
 
 
+async def redact_finished(tx: Transaction, *, cutoff: str, now: str, limit: int) -> int:
+    """Blank number, text and error message of up to `limit` finished messages untouched since `cutoff`.
+
+    Finished: any state but queued and sending, so nothing waiting to go loses its number. Only rows that
+    still hold a number are chosen, so each batch moves on and a row is redacted once. Provider SID, dedupe
+    key, state and counts stay: callbacks, reconciliation and enqueueing stay idempotent, and the outbox
+    totals stay right. The WHERE terms repeat those of the partial index (migration 0010) word for word;
+    INDEXED BY makes a change that loses the index fail loudly instead of walking the whole table.
+    """
+    return await tx.execute(
+        """
+        UPDATE sms_messages SET recipient = '', body = '', error_message = '', updated_at = ?
+        WHERE id IN (SELECT id FROM sms_messages INDEXED BY sms_messages_unredacted
+                     WHERE recipient > '' AND state NOT IN ('queued', 'sending')
+                       AND created_at < ? AND updated_at < ?
+                     LIMIT ?)
+        """,
+        (now, cutoff, cutoff, limit),
+    )
+
+
+async def redact_inbound(tx: Transaction, *, cutoff: str, limit: int) -> int:
+    """Blank sender and text of up to `limit` SMS received before `cutoff`; the MessageSid stays, so a
+    repeated webhook for it is still recognised and ignored."""
+    return await tx.execute(
+        "UPDATE sms_inbound SET from_number = '', body = ''"
+        " WHERE id IN (SELECT id FROM sms_inbound INDEXED BY sms_inbound_unredacted"
+        "              WHERE from_number > '' AND received_at < ? LIMIT ?)",
+        (cutoff, limit),
+    )
+
+
 # -- inbound ---------------------------------------------------------------------------------------------
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from importlib import resources
 
 import phonenumbers
@@ -9,6 +10,7 @@ from aiohttp import web
 
 from panel import audit
 from panel.auth import logged_in_user, require_role
+from panel.clock import to_db
 from panel.i18n import _
 from panel.keys import DB, SETTINGS
 from panel.web import render
@@ -93,6 +95,9 @@ async def outbox_page(request: web.Request) -> web.Response:
         "resumes_at": quiet.allowed_from(now) if quiet else None,
         "done_at": estimate_done(non_urgent, settings.sms_rate_per_second, now, quiet) if non_urgent else None,
         "price": settings.sms_price_per_segment,
+        # Rows with a blank number were redacted: by retention if older than this, else by an erasure.
+        "retention_days": settings.retention_sms_days,
+        "retention_cutoff": to_db(now - timedelta(days=settings.retention_sms_days)),
     }
     return render(request, "sms/outbox.html", context, status=400 if errors else 200)
 

@@ -1,4 +1,5 @@
-"""How the composition root plugs the sms package in: hooks, routes and the sender with its dispatcher."""
+"""How the composition root plugs the sms package in: hooks, routes, the sender with its dispatcher, and the
+retention job."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from twilio.rest import Client
 
 from panel.keys import DB, SETTINGS
 from panel.settings import Settings
-from sms import views, webhooks
+from panel.tasks import periodic
+from sms import retention, views, webhooks
 from sms.backends import ConsoleSender, Sender, TwilioHttpClient, TwilioSender
 from sms.dispatcher import DispatchConfig, Dispatcher
 from sms.hooks import SMS_HOOKS, SmsHooks
@@ -81,3 +83,6 @@ def setup(app: web.Application) -> None:
     app.router.add_post("/staff/outbox/segments", views.segments_json, name="sms_segments")
     app.router.add_get("/staff/outbox/segments.js", views.segments_script, name="sms_segments_js")
     app.cleanup_ctx.append(sending_ctx)
+    app.cleanup_ctx.append(
+        periodic("sms-retention", retention.run, every=retention.INTERVAL, first_after=retention.FIRST_RUN)
+    )

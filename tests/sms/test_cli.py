@@ -1,18 +1,20 @@
-"""`panel sms status|send|inbound`."""
+"""`panel sms status|send|inbound|purge`."""
 
 from __future__ import annotations
 
 import argparse
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
+from panel.clock import utcnow
 from panel.db import Database
 from panel.keys import DB, SETTINGS
 from panel.settings import Settings
-from sms import cli
+from sms import cli, outbox
 from tests.sms.conftest import Recorder, add_keyword_handler
 
 
@@ -49,3 +51,16 @@ async def test_inbound_posts_a_signed_sms_to_the_running_server(
 async def test_inbound_needs_the_auth_token(db: Database, settings: Settings) -> None:
     args = argparse.Namespace(from_number="+46701234567", text="STOPP")
     assert await cli.inbound_command(args, db, settings.replace(twilio_auth_token="")) == 2
+
+
+async def test_purge_redacts_old_finished_messages(db: Database, settings: Settings,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    long_ago = utcnow() - timedelta(days=settings.retention_sms_days + 1)
+    async with db.transaction() as tx:
+        for number in ("+46701234567", "+46707654321"):
+            await outbox.enqueue(tx, recipient=number, body="Gammal", purpose="test", now=long_ago)
+        await tx.execute("UPDATE sms_messages SET state = 'delivered' WHERE recipient = '+46701234567'")
+    assert await cli.purge_command(argparse.Namespace(), db, settings) == 0
+    assert "number and text removed from 1 outgoing and 0 received SMS older than 180 days" in capsys.readouterr().out
+    rows = await db.fetch_all("SELECT state, recipient, body FROM sms_messages ORDER BY id")
+    assert [tuple(r) for r in rows] == [("delivered", "", ""), ("queued", "+46707654321", "Gammal")]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -12,7 +12,7 @@ from aiohttp.test_utils import TestClient
 
 from panel.keys import DB
 from panel.settings import Settings
-from sms import outbox
+from sms import outbox, retention
 from tests.helpers import csrf_token
 from tests.sms.conftest import FakeClock
 
@@ -88,6 +88,31 @@ async def test_pages_go_back_in_time(app: web.Application, client: TestClient, l
     assert f"before={ids[5]}" in first
     older = await (await client.get("/staff/outbox", params={"before": str(ids[5])})).text()
     assert "nummer 004" in older and "nummer 005" not in older
+
+
+async def test_redacted_messages_are_listed_without_number_and_text(
+    app: web.Application, client: TestClient, login: Login, clock: FakeClock
+) -> None:
+    old = await queue(app, "+46701111111", "Gammal text om enkäten", now=clock.now() - timedelta(days=200))
+    await queue(app, "+46702222222", "Ny text")
+    await queue(app, "+46703333333", "Raderad text")
+    async with app[DB].transaction() as tx:
+        await tx.execute("UPDATE sms_messages SET state = 'delivered' WHERE id = ?", (old,))
+        await outbox.forget_number(tx, "+46703333333")  # a member's erasure, not retention
+    assert (await retention.purge(app[DB], days=180, now=clock.now())).outbox == 1
+    await login(client, "admin")
+    response = await client.get("/staff/outbox")
+    page = await response.text()
+    assert response.status == 200
+    assert "Gammal text" not in page and "+46701111111" not in page
+    assert page.count("(borttaget efter 180 dagar)") == 2  # number and text of the old message
+    assert page.count("<span class=\"muted\">(borttaget)</span>") == 2  # the erased one
+    assert "Raderad text" not in page and "Ny text" in page and "+46702222222" in page
+    assert "tas bort när ett meddelande har varit klart i 180 dagar" in page
+    client.session.cookie_jar.update_cookies({"panel_lang": "en"})
+    page = await (await client.get("/staff/outbox")).text()
+    assert page.count("(removed after 180 days)") == 2 and page.count("(removed)") == 2
+    assert "removed once a message has been finished for 180 days" in page
 
 
 async def test_the_segment_counter_answers_with_the_same_rules(client: TestClient, login: Login) -> None:
