@@ -107,8 +107,9 @@ async def invite(request: web.Request) -> web.Response:
         for phone in dict.fromkeys(numbers):
             if phone in members:
                 continue
-            # Keyed by a hash, not the number, so the key holds no identity; one invitation per number ever.
-            key = "member_invite:" + hashlib.sha256(phone.encode()).hexdigest()[:24]
+            # One invitation per number ever, keyed by a keyed hash: a plain hash of a phone number is
+            # undone by hashing every Swedish mobile number, and the key outlives the SMS's retention.
+            key = "member_invite:" + hmac.new(request.app[SECRET], phone.encode(), "sha256").hexdigest()[:24]
             if await outbox.enqueue(tx, recipient=phone, body=body, purpose="member_invitation", dedupe_key=key):
                 sent += 1
         await audit.record(tx, user.id, "invite", "member", "invite", detail=f"{sent} invitations")

@@ -1,5 +1,6 @@
 """The staff pages: roles, the list with search, filters and keyset paging, the member page, the audit log."""
 
+import hashlib
 from typing import Any
 
 import pytest
@@ -85,9 +86,12 @@ async def test_invite_by_sms_once_per_number(client: TestClient, db: Database, a
     page = await response.text()
     assert "1 inbjudan lades i SMS-utkorgen" in page and "not a number" in page
     await post_form(client, "/staff/members/invite", {"numbers": "070-222 00 00", "language": "sv"})
-    rows = await db.fetch_all("SELECT recipient, body FROM sms_messages WHERE purpose = 'member_invitation'")
+    rows = await db.fetch_all(
+        "SELECT recipient, body, dedupe_key FROM sms_messages WHERE purpose = 'member_invitation'")
     assert [r["recipient"] for r in rows] == ["+46702220000"]
     assert "/join" in rows[0]["body"]
+    # The key that outlives the SMS cannot be turned back into the number by hashing every mobile number.
+    assert hashlib.sha256(b"+46702220000").hexdigest()[:24] not in rows[0]["dedupe_key"]
     empty = await post_form(client, "/staff/members/invite", {"numbers": "x"})
     assert empty.status == 422
 
