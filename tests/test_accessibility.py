@@ -29,9 +29,10 @@ async def _seed(app: web.Application) -> dict[str, str]:
         "SELECT i.token FROM invitations i JOIN surveys s ON s.id = i.survey_id"
         " WHERE s.state = 'open' AND i.state != 'completed' LIMIT 1")
     survey = await db.fetch_value("SELECT id FROM surveys WHERE state = 'closed' LIMIT 1")
-    assert case and invitation and survey
+    category = await db.fetch_value("SELECT id FROM categories WHERE code = 'gata'")
+    assert case and invitation and survey and category
     return {"case": str(case["id"]), "track": case["tracking_token"], "invitation": invitation,
-            "survey": str(survey)}
+            "survey": str(survey), "category": str(category)}
 
 
 async def _check(page: Any, url: str) -> None:
@@ -46,7 +47,8 @@ PUBLIC = ["/", "/feedback", "/join", "/leave", "/results", "/statistics", "/t/{t
 STAFF = ["/staff", "/staff/cases", "/staff/cases/{case}", "/staff/cases/new", "/staff/members",
          "/staff/members/new", "/staff/population", "/staff/surveys", "/staff/surveys/{survey}",
          "/staff/surveys/{survey}/results", "/staff/statistics", "/staff/outbox", "/staff/mail-outbox",
-         "/staff/users", "/staff/audit"]
+         "/staff/users", "/staff/audit", "/staff/categories", "/staff/categories/new",
+         "/staff/categories/{category}", "/staff/categories/{category}/phrases"]
 
 
 @pytest.mark.parametrize("language", ["sv", "en"])
