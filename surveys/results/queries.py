@@ -164,8 +164,10 @@ async def free_text(
     db: Database, question_id: int, *, search: str, limit: int, offset: int
 ) -> tuple[int, list[str]]:
     """One page of a free-text question's answers (newest first) and how many match `search` in all."""
+    # CROSS JOIN keeps SQLite to this order: the question's answers by index, then each one's invitation
+    # (left to itself it walks every completed invitation of the survey instead, three times slower).
     where = (
-        " FROM answers a JOIN invitations i ON i.id = a.invitation_id"
+        " FROM answers a CROSS JOIN invitations i ON i.id = a.invitation_id"
         " WHERE a.question_id = ? AND i.completed_at IS NOT NULL AND a.value <> ? AND a.value LIKE ? ESCAPE '\\'"
     )
     params = (question_id, DONT_KNOW, _like(search))
@@ -206,22 +208,29 @@ async def distributions(db: Database, question_ids: list[int]) -> dict[int, dict
 async def respondent_batches(
     db: Database, survey_id: int, *, batch: int = 500
 ) -> AsyncIterator[list[tuple[Row, list[Row]]]]:
-    """Completed invitations with their answers, `batch` at a time (keyset paging, for exports)."""
-    last = 0
+    """Completed invitations with their answers, `batch` at a time (keyset paging, for exports).
+
+    A survey's invitations are made in one transaction, so their ids are one run: the pages walk that run
+    by primary key (the `+` keeps SQLite off the survey's indexes, which would sort every page anew).
+    """
+    bounds = await db.fetch_one("SELECT MIN(id), MAX(id) FROM invitations WHERE survey_id = ?", (survey_id,))
+    if bounds is None or bounds[0] is None:
+        return
+    last, end = bounds[0] - 1, bounds[1]
     while True:
         people = await db.fetch_all(
             "SELECT id, district_code, age_band, gender FROM invitations"
-            " WHERE survey_id = ? AND completed_at IS NOT NULL AND id > ? ORDER BY id LIMIT ?",
-            (survey_id, last, batch),
+            " WHERE id > ? AND id <= ? AND +survey_id = ? AND +completed_at IS NOT NULL ORDER BY id LIMIT ?",
+            (last, end, survey_id, batch),
         )
         if not people:
             return
         last = people[-1]["id"]
         answers = await db.fetch_all(
             "SELECT a.invitation_id, a.question_id, a.value FROM invitations i JOIN answers a ON a.invitation_id = i.id"
-            " WHERE i.survey_id = ? AND i.completed_at IS NOT NULL AND i.id BETWEEN ? AND ?"
+            " WHERE i.id BETWEEN ? AND ? AND +i.survey_id = ? AND +i.completed_at IS NOT NULL"
             " ORDER BY a.invitation_id, a.question_id, a.value",
-            (survey_id, people[0]["id"], last),
+            (people[0]["id"], last, survey_id),
         )
         by_person: dict[int, list[Row]] = {}
         for answer in answers:
