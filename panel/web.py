@@ -11,13 +11,13 @@ from importlib import resources
 from typing import Any
 
 from aiohttp import web
-from babel.numbers import format_decimal, format_percent
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from panel import clock
 from panel.i18n import _, current_language, ngettext
 from panel.keys import SETTINGS, TEMPLATES
+from panel.numbers import number, percent
 
 # Request keys the middlewares fill in, read by `render`.
 CSRF_TOKEN = web.RequestKey("csrf_token", str)
@@ -34,20 +34,6 @@ def _date(value: date | datetime | str | None) -> str:
     if isinstance(value, datetime | str):
         return _local(value, "%Y-%m-%d")
     return value.isoformat()
-
-
-def _number(value: float | int | None, digits: int = 0) -> str:
-    if value is None:
-        return "–"
-    pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_decimal(value, format=pattern, locale=current_language())
-
-
-def _percent(value: float | None, digits: int = 0) -> str:
-    if value is None:
-        return "–"
-    pattern = "#,##0" + ("." + "0" * digits if digits else "") + " %"
-    return format_percent(value, format=pattern, locale=current_language())
 
 
 def role_label(role: str) -> str:
@@ -72,7 +58,7 @@ def create_environment(packages: list[str]) -> Environment:
         auto_reload=False,  # templates ship with the code: no stat() of every file on every render
     )
     env.globals.update(_=_, ngettext=ngettext, role_label=role_label)
-    env.filters.update(local=_local, date=_date, number=_number, percent=_percent)
+    env.filters.update(local=_local, date=_date, number=number, percent=percent)
     return env
 
 

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from babel.numbers import format_decimal
-
-from panel.i18n import _, current_language
+from panel.i18n import _
+from panel.numbers import number
 from sms import segments
 
 
@@ -32,7 +31,7 @@ class Counter:
 
 
 def _money(amount: float) -> str:
-    return format_decimal(amount, format="#,##0.00", locale=current_language())
+    return number(amount, 2)
 
 
 def counter(text: str, price_per_segment: float) -> Counter:

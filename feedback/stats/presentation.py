@@ -6,21 +6,12 @@ summary a politician sees.
 
 from __future__ import annotations
 
-from babel.numbers import format_decimal, format_percent
-
 from feedback.handling import channel_label, kind_label
 from feedback.stats.report import Statistics
 from panel import charts
 from panel.charts import Chart, Item
 from panel.i18n import _, current_language
-
-
-def percent(value: float | None) -> str:
-    return "–" if value is None else format_percent(value, format="#,##0 %", locale=current_language())
-
-
-def number(value: float, digits: int = 0) -> str:
-    return format_decimal(value, format="#,##0" + ("." + "0" * digits if digits else ""), locale=current_language())
+from panel.numbers import number, percent
 
 
 def duration(hours: float | None) -> str:

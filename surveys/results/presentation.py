@@ -6,37 +6,25 @@ same charts from the same `Results`.
 
 from __future__ import annotations
 
-from babel.numbers import format_decimal, format_percent
-
 from panel import charts
 from panel.charts import Chart, Item
 from panel.clock import local
 from panel.i18n import _, current_language, ngettext
+from panel.numbers import number, percent
 from surveys.results.assemble import Results, TrendPoint
 from surveys.results.statistics import wilson_interval
 from surveys.results.summary import Breakdown, QuestionResult
 
 
-def percent(value: float | None) -> str:
-    return "–" if value is None else format_percent(value, format="#,##0 %", locale=current_language())
-
-
 def points(margin: float) -> str:
     """A margin of error in percentage points, e.g. "± 7"; below one point with a decimal ("± 0,4")."""
     value = margin * 100
-    if value >= 0.95:
-        return "± " + format_decimal(round(value), locale=current_language())
-    return "± " + format_decimal(max(value, 0.1), format="0.0", locale=current_language())
+    return "± " + (number(round(value)) if value >= 0.95 else number(max(value, 0.1), 1))
 
 
 def plus_minus(value: float, digits: int = 1) -> str:
     """A margin in the unit of the value itself, e.g. "± 0,3" for a mean on a 1–5 scale."""
     return "± " + number(value, digits)
-
-
-def number(value: float, digits: int = 0) -> str:
-    pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_decimal(value, format=pattern, locale=current_language())
 
 
 def _amount(value: float) -> str:
