@@ -1,8 +1,9 @@
 """Retention of the SMS logs: phone numbers and texts go once a message is `PANEL_RETENTION_SMS_DAYS` old.
 
-Outgoing messages are redacted when they are finished (sent, delivered, undelivered, failed or cancelled:
-a delivery report that has not come within the period never will) and neither created nor changed within
-the period; queued and sending ones are never touched, so nothing waiting to go loses its number. Received
+Outgoing messages are redacted when they are finished (sent, delivered, undelivered, failed or cancelled,
+or accepted by the provider: a delivery report that has not come within the period never will) and neither
+created nor changed within the period; queued ones and those whose request to the provider has no known
+outcome are never touched, so nothing waiting to go loses its number. Received
 SMS are redacted by the time they arrived. The rows stay, without number, text and error message (a
 provider's message may quote the number): the provider SID and MessageSid keep callbacks and repeated
 webhooks idempotent, dedupe keys keep enqueueing idempotent, and the outbox counts stay right. What other

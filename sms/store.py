@@ -179,7 +179,8 @@ async def forget_inbound(tx: Transaction, message_sids: list[str]) -> int:
 async def redact_finished(tx: Transaction, *, cutoff: str, now: str, limit: int) -> int:
     """Blank number, text and error message of up to `limit` finished messages untouched since `cutoff`.
 
-    Finished: any state but queued and sending, so nothing waiting to go loses its number. Only rows that
+    Finished: any state but queued and sending, so nothing waiting to go loses its number; and a message
+    the provider accepted (it has a provider SID) whose report never came within the period. Only rows that
     still hold a number are chosen, so each batch moves on and a row is redacted once. Provider SID, dedupe
     key, state and counts stay: callbacks, reconciliation and enqueueing stay idempotent, and the outbox
     totals stay right. The WHERE terms repeat those of the partial index (migration 0010) word for word;
@@ -189,7 +190,7 @@ async def redact_finished(tx: Transaction, *, cutoff: str, now: str, limit: int)
         """
         UPDATE sms_messages SET recipient = '', body = '', error_message = '', updated_at = ?
         WHERE id IN (SELECT id FROM sms_messages INDEXED BY sms_messages_unredacted
-                     WHERE recipient > '' AND state NOT IN ('queued', 'sending')
+                     WHERE recipient > '' AND (state NOT IN ('queued', 'sending') OR provider_sid IS NOT NULL)
                        AND created_at < ? AND updated_at < ?
                      LIMIT ?)
         """,

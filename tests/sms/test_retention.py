@@ -89,7 +89,7 @@ async def test_old_finished_messages_lose_number_text_and_error_but_keep_the_res
 async def test_young_waiting_and_recently_changed_messages_are_untouched(db: Database) -> None:
     young = await message(db, state="delivered", created_days_ago=179)
     queued = await message(db, state="queued", created_days_ago=400)
-    in_flight = await message(db, state="sending", created_days_ago=400, provider_sid="SMinflight")
+    in_flight = await message(db, state="sending", created_days_ago=400, updated_days_ago=10, provider_sid="SMa")
     unknown = await message(db, state="sending", created_days_ago=400)  # outcome unknown, to reconcile
     retried_lately = await message(db, state="failed", created_days_ago=200, updated_days_ago=10)
     before = {message_id: await row(db, message_id) for message_id in (young, queued, in_flight, unknown,
@@ -101,6 +101,14 @@ async def test_young_waiting_and_recently_changed_messages_are_untouched(db: Dat
     for message_id, was in before.items():
         assert await row(db, message_id) == was
     assert await db.fetch_value("SELECT COUNT(*) FROM audit_log") == 0
+
+
+async def test_a_message_the_provider_accepted_and_never_reported_on_goes_after_the_period(db: Database) -> None:
+    silent = await message(db, state="sending", created_days_ago=400, provider_sid="SMsilent")
+    purged = await retention.purge(db, days=DAYS, now=NOW)
+    assert purged.outbox == 1
+    stored = await row(db, silent)
+    assert (stored["recipient"], stored["body"], stored["provider_sid"]) == ("", "", "SMsilent")
 
 
 async def test_a_purge_is_recorded_in_the_audit_log(db: Database) -> None:
