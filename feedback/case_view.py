@@ -14,6 +14,7 @@ from panel.db import Database, Row
 from panel.settings import Settings
 
 from . import handling_store as store
+from .department_store import departments
 from .handling import allowed_decisions, decision_labels, due_date, is_overdue
 from .intake import tracking_url
 from .outbound import reply_channel
@@ -70,7 +71,7 @@ async def case_page_context(db: Database, settings: Settings, case: Row, *, show
         "attachments": await store.attachments(db, case["id"]),
         "decisions": allowed_decisions(case["state"]),
         "decision_labels": decision_labels(),
-        "departments": await store.departments(db),
+        "departments": await departments(db),
         "handlers": await store.handlers(db),
         "phrases": phrases,
         "comment": chosen["body"] if chosen else "",

@@ -21,6 +21,7 @@ from panel.web import render
 
 from . import category_store as store
 from .category_forms import CategoryForm, PhraseForm, category_values, changes, check_category, check_phrase
+from .department_store import departments
 from .public_routes import text_fields
 
 routes = web.RouteTableDef()
@@ -58,7 +59,7 @@ async def _render_category(request: web.Request, category: Row | None, *, status
     context: dict[str, Any] = {
         "category": category, "errors": {}, "done": request.query.get("done", ""),
         "values": category_values(category) if category is not None else NEW_VALUES,
-        "departments": await store.departments(request.app[DB]),
+        "departments": await departments(request.app[DB]),
     }
     context.update(extra)
     return render(request, "feedback/category.html", context, status=status)

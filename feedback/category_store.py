@@ -48,14 +48,6 @@ async def code_taken(conn: Reader, code: str, except_id: int | None = None) -> b
     return value is not None
 
 
-async def departments(conn: Reader) -> list[str]:
-    """Departments named anywhere, for the form's suggestions."""
-    rows = await conn.fetch_all(
-        "SELECT name FROM departments UNION SELECT department FROM categories WHERE department != '' ORDER BY 1"
-    )
-    return [str(row[0]) for row in rows]
-
-
 async def insert_category(tx: Transaction, category: CategoryValues) -> int | None:
     """A new, active category; None when its code is taken."""
     columns = ", ".join(EDITABLE)

@@ -1,5 +1,5 @@
-"""The SQL of case handling: the inbox, a case with its thread and history, decisions, merging, phrases,
-departments, deadline reminders and retention.
+"""The SQL of case handling: the inbox, a case with its thread and history, decisions, merging and phrases
+(the departments to choose from are `department_store.departments`; reminders and retention: `jobs_store`).
 
 Every statement is parameterised; the inbox builds its WHERE clause from fixed fragments and binds every
 value. Writers take a `Transaction` so a decision, its message, its event, its audit record and the reply in
@@ -147,14 +147,6 @@ async def user_name(db: Reader, user_id: int) -> str:
     return "" if row is None else str(row["display_name"] or row["username"])
 
 
-async def departments(db: Reader) -> list[str]:
-    rows = await db.fetch_all(
-        "SELECT name FROM departments UNION SELECT department FROM categories WHERE department != ''"
-        " ORDER BY 1"
-    )
-    return [row[0] for row in rows]
-
-
 async def categories(db: Reader) -> list[Row]:
     return await db.fetch_all("SELECT id, code, name_sv, name_en FROM categories ORDER BY name_sv")
 
@@ -261,15 +253,24 @@ async def phrases(db: Reader, category_id: int | None = None) -> list[Row]:
     return await db.fetch_all(sql + " ORDER BY cat.name_sv IS NOT NULL, cat.name_sv, p.title")
 
 
+async def phrase(db: Reader, phrase_id: int) -> Row | None:
+    """One phrase with its category's code (NULL for a general phrase)."""
+    return await db.fetch_one(
+        "SELECT p.*, cat.code AS category_code FROM case_phrases p LEFT JOIN categories cat ON cat.id = p.category_id"
+        " WHERE p.id = ?",
+        (phrase_id,),
+    )
+
+
 async def add_phrase(tx: Transaction, category_id: int | None, title: str, body: str, user_id: int,
-                     at: str) -> bool:
-    """False when the category already has a phrase with that title."""
+                     at: str) -> int | None:
+    """The new phrase's id; None when the category already has a phrase with that title."""
     new_id = await tx.fetch_value(
         "INSERT INTO case_phrases (category_id, title, body, created_by, created_at) VALUES (?, ?, ?, ?, ?)"
         " ON CONFLICT DO NOTHING RETURNING id",
         (category_id, title, body, user_id, at),
     )
-    return new_id is not None
+    return None if new_id is None else int(new_id)
 
 
 async def delete_phrase(tx: Transaction, phrase_id: int) -> bool:

@@ -22,6 +22,7 @@ from panel.web import bad_request, form_value, render
 from . import case_actions
 from . import handling_store as store
 from .case_view import case_page_context, deadline
+from .department_store import departments
 from .handling import (
     CHANNELS,
     KINDS,
@@ -64,7 +65,7 @@ async def inbox(request: web.Request) -> web.Response:
         "query": query, "total": total, "pages": page_count(total),
         "cases": [(row, deadline(row, today)) for row in rows],
         "counts": await store.inbox_counts(db, user.id, now),
-        "categories": await store.categories(db), "departments": await store.departments(db),
+        "categories": await store.categories(db), "departments": await departments(db),
         "handlers": await store.handlers(db), "state_filters": STATE_FILTERS, "kinds": KINDS,
         "channels": CHANNELS, "labels": LABELS,
     })
@@ -100,7 +101,7 @@ async def decide(request: web.Request) -> web.Response:
     values = {name: form_value(form, name) for name in ("decision", "comment", "department")}
     db, settings = request.app[DB], request.app[SETTINGS]
     try:
-        decision = parse_decision(values, case["state"], await store.departments(db))
+        decision = parse_decision(values, case["state"], await departments(db))
         async with db.transaction() as tx:
             await case_actions.decide(tx, case, decision, logged_in_user(request), now=clock.now_db(),
                                       expected_updated_at=form_value(form, "version"), base_url=settings.base_url)
@@ -182,6 +183,11 @@ async def download_attachment(request: web.Request) -> web.Response:
 # -- phrase library -------------------------------------------------------------------------------------
 
 
+def _phrase_detail(category_code: str, title: str) -> str:
+    """The audit detail of a phrase, as the category pages write it; a general phrase has an empty category."""
+    return f"category={category_code} title={title}"
+
+
 async def _render_phrases(request: web.Request, *, status: int = 200, **extra: Any) -> web.Response:
     db = request.app[DB]
     context = {"phrases": await store.phrases(db), "categories": await store.categories(db), "errors": {},
@@ -208,15 +214,21 @@ async def add_phrase(request: web.Request) -> web.Response:
         errors["title"] = _("Ge frasen en rubrik.")
     if not values["body"]:
         errors["body"] = _("Skriv frasens text.")
-    category_ids = {row["id"] for row in await store.categories(db)}
+    categories = await store.categories(db)
+    category_ids = {row["id"] for row in categories}
     if values["category"] and (not values["category"].isdigit() or int(values["category"]) not in category_ids):
         errors["category"] = _("Välj en kategori i listan.")
     if not errors:
         category_id = int(values["category"]) if values["category"] else None
+        code = next((row["code"] for row in categories if row["id"] == category_id), "")
+        user = logged_in_user(request)
         async with db.transaction() as tx:
-            added = await store.add_phrase(tx, category_id, values["title"], values["body"],
-                                           logged_in_user(request).id, clock.now_db())
-        if added:
+            phrase_id = await store.add_phrase(tx, category_id, values["title"], values["body"], user.id,
+                                               clock.now_db())
+            if phrase_id is not None:
+                await audit.record(tx, user.id, "create", "case_phrase", phrase_id,
+                                   _phrase_detail(code, values["title"]))
+        if phrase_id is not None:
             raise web.HTTPSeeOther("/staff/cases/phrases?done=added")
         errors["title"] = _("Det finns redan en fras med den rubriken i kategorin.")
     return await _render_phrases(request, status=422, errors=errors, values=values)
@@ -225,8 +237,12 @@ async def add_phrase(request: web.Request) -> web.Response:
 @routes.post(r"/staff/cases/phrases/{id:\d+}/delete")
 @require_role(*STAFF)
 async def delete_phrase(request: web.Request) -> web.Response:
+    phrase_id = int(request.match_info["id"])
     async with request.app[DB].transaction() as tx:
-        await store.delete_phrase(tx, int(request.match_info["id"]))
+        phrase = await store.phrase(tx, phrase_id)
+        if phrase is not None and await store.delete_phrase(tx, phrase_id):
+            await audit.record(tx, logged_in_user(request).id, "delete", "case_phrase", phrase_id,
+                               _phrase_detail(phrase["category_code"] or "", phrase["title"]))
     raise web.HTTPSeeOther("/staff/cases/phrases?done=deleted")
 
 

@@ -14,7 +14,7 @@ from aiohttp import web
 from panel.keys import SETTINGS
 from sms.hooks import SMS_HOOKS
 
-from . import category_routes, public_routes, ratelimit, staff_entry
+from . import category_routes, department_routes, public_routes, ratelimit, staff_entry
 from .mail.listener import smtp_listener_ctx
 from .open311 import key_routes
 from .open311 import routes as open311_routes
@@ -44,6 +44,7 @@ def setup(app: web.Application) -> None:
     app.router.add_routes(open311_routes.routes)
     app.router.add_routes(key_routes.routes)
     app.router.add_routes(category_routes.routes)
+    app.router.add_routes(department_routes.routes)
     for name in HANDLING_ROUTE_MODULES:
         module = _optional(name)
         if module is not None:

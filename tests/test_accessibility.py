@@ -48,7 +48,8 @@ STAFF = ["/staff", "/staff/cases", "/staff/cases/{case}", "/staff/cases/new", "/
          "/staff/members/new", "/staff/population", "/staff/surveys", "/staff/surveys/{survey}",
          "/staff/surveys/{survey}/results", "/staff/statistics", "/staff/outbox", "/staff/mail-outbox",
          "/staff/users", "/staff/audit", "/staff/categories", "/staff/categories/new",
-         "/staff/categories/{category}", "/staff/categories/{category}/phrases"]
+         "/staff/categories/{category}", "/staff/categories/{category}/phrases", "/staff/departments",
+         "/staff/departments/new", "/staff/departments/edit?name=Samh%C3%A4llsbyggnad"]
 
 
 @pytest.mark.parametrize("language", ["sv", "en"])

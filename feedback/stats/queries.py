@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# The departments a report may be for are the ones staff choose from everywhere; `department_store` keeps that
+# query. The name is re-exported for the JSON API (panel.api), which reads the statistics through this module.
+from feedback.department_store import departments as departments
 from panel.db import Database, Row, Transaction
 
 # The decisions that give the resident an answer or a question back: the first of them is the first response.
@@ -139,13 +142,6 @@ async def categories(db: Database) -> dict[str, tuple[str, str]]:
 async def district_names(db: Database) -> dict[str, str]:
     rows = await db.fetch_all("SELECT code, name FROM districts")
     return {r["code"]: r["name"] for r in rows}
-
-
-async def departments(db: Database) -> list[str]:
-    rows = await db.fetch_all(
-        "SELECT department FROM categories WHERE department <> '' UNION SELECT name FROM departments ORDER BY 1"
-    )
-    return [r[0] for r in rows]
 
 
 # -- publication -------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from typing import Any
 
 from aiohttp import web
 
+from feedback.department_store import departments
 from feedback.stats import opendata, presentation, queries, report
 from feedback.stats.periods import Period, current_month, parse, recent
 from panel import audit, clock
@@ -33,7 +34,7 @@ async def _choices(request: web.Request) -> tuple[Period, str]:
     if period is None:
         raise BadChoice(_("Perioden ska skrivas som en månad (2026-10) eller ett kvartal (2026-Q4)."))
     department = request.query.get("department", "")
-    if department and department not in await queries.departments(request.app[DB]):
+    if department and department not in await departments(request.app[DB]):
         raise BadChoice(_("Det finns ingen förvaltning med det namnet."))
     return period, department
 
@@ -61,7 +62,7 @@ async def _staff_page(request: web.Request, template: str) -> web.Response:
     return render(request, template, _context(
         stats,
         periods=recent(clock.utcnow().date()),
-        departments=await queries.departments(db),
+        departments=await departments(db),
         published=await queries.is_published(db, period.code),
         can_publish=logged_in_user(request).has_role("analyst"),
         printed=clock.now_db(),

@@ -187,6 +187,36 @@ async def test_phrase_library_fills_the_comment(client: TestClient, app: web.App
     assert "Lagas inom en vecka" not in await (await client.get(f"/staff/cases/{other.case_id}")).text()
 
 
+async def test_phrase_library_changes_are_audited(client: TestClient, app: web.Application, login: Login) -> None:
+    handler = await login(client, "handler")
+    gata = await app[DB].fetch_value("SELECT id FROM categories WHERE code = 'gata'")
+    for category, title in ((str(gata), "Lagas inom en vecka"), ("", "Tack för din synpunkt")):
+        response = await post_form(client, "/staff/cases/phrases", {"category": category, "title": title,
+                                                                    "body": "Text."}, allow_redirects=False)
+        assert response.status == 303
+    # Refused additions write nothing.
+    assert (await post_form(client, "/staff/cases/phrases", {"category": str(gata), "title": "Lagas inom en vecka",
+                                                             "body": "Igen"})).status == 422
+    assert (await post_form(client, "/staff/cases/phrases", {"category": "", "title": "", "body": ""})).status == 422
+    ids = {row["title"]: row["id"] for row in await app[DB].fetch_all("SELECT id, title FROM case_phrases")}
+    for title in ("Lagas inom en vecka", "Tack för din synpunkt"):
+        response = await post_form(client, f"/staff/cases/phrases/{ids[title]}/delete", {}, page="/staff/cases/phrases",
+                                   allow_redirects=False)
+        assert response.status == 303
+    # Deleting a phrase that is gone changes nothing and records nothing.
+    response = await post_form(client, f"/staff/cases/phrases/{ids['Tack för din synpunkt']}/delete", {},
+                               page="/staff/cases/phrases", allow_redirects=False)
+    assert response.status == 303
+    assert await app[DB].fetch_value("SELECT COUNT(*) FROM case_phrases") == 0
+    rows = await app[DB].fetch_all("SELECT * FROM audit_log WHERE object_type = 'case_phrase' ORDER BY id")
+    assert [(row["user_id"], row["action"], row["object_id"], row["detail"]) for row in rows] == [
+        (handler.id, "create", str(ids["Lagas inom en vecka"]), "category=gata title=Lagas inom en vecka"),
+        (handler.id, "create", str(ids["Tack för din synpunkt"]), "category= title=Tack för din synpunkt"),
+        (handler.id, "delete", str(ids["Lagas inom en vecka"]), "category=gata title=Lagas inom en vecka"),
+        (handler.id, "delete", str(ids["Tack för din synpunkt"]), "category= title=Tack för din synpunkt"),
+    ]
+
+
 async def test_mail_outbox_page_shows_console_mail_and_is_audited(client: TestClient, app: web.Application,
                                                                   login: Login) -> None:
     await login(client, "handler")
