@@ -31,7 +31,7 @@ class DepartmentForm:
 
     def refuse_name(self) -> None:
         """Another department has the name (found out by the store, at the moment of writing)."""
-        self.errors = {"name": _("Det finns redan en avdelning med det namnet."), **self.errors}
+        self.errors = {"name": _("Det finns redan en förvaltning med det namnet."), **self.errors}
 
 
 def name_key(name: str) -> str:
@@ -60,7 +60,7 @@ def check_department(fields: Mapping[str, str]) -> DepartmentForm:
     form = DepartmentForm()
     form.values["name"] = _name(fields)
     if not form.values["name"]:
-        form.errors["name"] = _("Ange avdelningens namn.")
+        form.errors["name"] = _("Ange förvaltningens namn.")
     elif len(form.values["name"]) > MAX_NAME:
         form.errors["name"] = _("Namnet får vara högst 80 tecken.")
     elif not form.values["name"].isprintable():

@@ -33,10 +33,10 @@ def _refusals() -> dict[str, str]:
     """Why a department cannot be deleted, by the store's answer (translated when asked, for the page's
     language)."""
     return {
-        "categories": _("Kategorier skickar nya ärenden till avdelningen, så den kan inte tas bort. Ändra "
+        "categories": _("Kategorier skickar nya ärenden till förvaltningen, så den kan inte tas bort. Ändra "
                         "förvaltning på kategorierna först."),
-        "cases": _("Avdelningen har öppna ärenden och kan inte tas bort. Lämna över eller avsluta dem först."),
-        "unregistered": _("Avdelningen har inga egna uppgifter att ta bort. Den visas så länge ärenden nämner den."),
+        "cases": _("Förvaltningen har öppna ärenden och kan inte tas bort. Lämna över eller avsluta dem först."),
+        "unregistered": _("Förvaltningen har inga egna uppgifter att ta bort. Den visas så länge ärenden nämner den."),
     }
 
 

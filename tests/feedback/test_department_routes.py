@@ -125,7 +125,7 @@ async def test_the_list_shows_departments_from_rows_categories_and_cases_with_th
     inbox = await (await client.get(f"/staff/cases?department={quote('Samhällsbyggnad')}")).text()
     assert gata.reference in inbox and park.reference in inbox
     assert closed.reference not in inbox and forwarded.reference not in inbox
-    assert "8 avdelningar" in page
+    assert "8 förvaltningar" in page
     assert 'href="/staff/departments" aria-current="page"' in page  # the staff menu has the page
 
 
@@ -153,10 +153,10 @@ async def test_an_admin_adds_a_department_that_staff_can_then_choose(client: Tes
     assert (row["user_id"], row["action"], row["object_id"], row["detail"]) == (
         admin.id, "create", "Miljö & hälsa", "email=miljo@kommun.example.se")
     page = await (await client.get(f"{PAGE}?done=added")).text()
-    assert "Avdelningen är tillagd." in page
+    assert "Förvaltningen är tillagd." in page
     assert listed(page)["Miljö &amp; hälsa"][:4] == ["", "miljo@kommun.example.se", "0", "0"]
     # Its own page opens by its name, whatever characters it has.
-    assert "Avdelning: Miljö &amp; hälsa" in await (await client.get(one("Miljö & hälsa"))).text()
+    assert "Förvaltning: Miljö &amp; hälsa" in await (await client.get(one("Miljö & hälsa"))).text()
 
 
 async def test_an_added_department_is_offered_everywhere_staff_choose_one(client: TestClient, app: web.Application,
@@ -189,8 +189,8 @@ async def db_set_department(db: Database, case_id: int, name: str) -> None:
 
 
 @pytest.mark.parametrize(("name", "email", "field", "message"), [
-    ("", "", "name", "Ange avdelningens namn."),
-    ("   ", "a@kommun.example.se", "name", "Ange avdelningens namn."),
+    ("", "", "name", "Ange förvaltningens namn."),
+    ("   ", "a@kommun.example.se", "name", "Ange förvaltningens namn."),
     ("n" * 81, "", "name", "Namnet får vara högst 80 tecken."),
     ("Miljö\x00enheten", "", "name", "Namnet får bara innehålla skrivbara tecken."),
     ("Miljöenheten", "miljo", "email", "Ange en e-postadress"),
@@ -198,10 +198,10 @@ async def db_set_department(db: Database, case_id: int, name: str) -> None:
     ("Miljöenheten", "miljo kontor@kommun.example.se", "email", "Ange en e-postadress"),
     ("Miljöenheten", "a@b.se\nBcc: x@y.se", "email", "Ange en e-postadress"),
     ("Miljöenheten", "x" * 250 + "@k.se", "email", "Ange en e-postadress"),
-    ("Utbildning", "", "name", "Det finns redan en avdelning med det namnet."),  # a category's department
-    ("samhällsbyggnad", "", "name", "Det finns redan en avdelning med det namnet."),  # only the case differs
-    ("Räddningstjänsten", "", "name", "Det finns redan en avdelning med det namnet."),  # a case's department
-    ("Byggnadsnämnden", "", "name", "Det finns redan en avdelning med det namnet."),  # a row
+    ("Utbildning", "", "name", "Det finns redan en förvaltning med det namnet."),  # a category's department
+    ("samhällsbyggnad", "", "name", "Det finns redan en förvaltning med det namnet."),  # only the case differs
+    ("Räddningstjänsten", "", "name", "Det finns redan en förvaltning med det namnet."),  # a case's department
+    ("Byggnadsnämnden", "", "name", "Det finns redan en förvaltning med det namnet."),  # a row
 ])
 async def test_a_bad_department_is_refused_and_nothing_is_stored(
     client: TestClient, app: web.Application, login: Login, name: str, email: str, field: str, message: str
@@ -251,7 +251,7 @@ async def test_an_admin_sets_and_changes_the_reminder_address(client: TestClient
     admin = await login(client, "admin")
     await add_row(app[DB], "Miljöenheten")
     page = await (await client.get(one("Miljöenheten"))).text()
-    assert 'id="email" name="email"' in page and "Ta bort avdelningen" in page
+    assert 'id="email" name="email"' in page and "Ta bort förvaltningen" in page
     response = await post_form(client, one("Miljöenheten"), {"email": "miljo@kommun.example.se"},
                                allow_redirects=False)
     assert response.status == 303 and response.headers["Location"] == f"{PAGE}?done=saved"
@@ -323,11 +323,11 @@ async def test_a_department_categories_route_to_cannot_be_deleted(client: TestCl
     await login(client, "admin")
     await add_row(app[DB], "Utbildning", "utb@kommun.example.se")
     page = await (await client.get(one("Utbildning"))).text()
-    assert "Ta bort avdelningen" not in page and "Kategorier skickar nya ärenden till avdelningen" in page
+    assert "Ta bort förvaltningen" not in page and "Kategorier skickar nya ärenden till förvaltningen" in page
     # A stale page (or a hand-made request) asking anyway is refused with the reason.
     response = await delete(client, "Utbildning")
     assert response.status == 409
-    assert '<a href="#delete">Kategorier skickar nya ärenden till avdelningen, så den kan inte tas bort.' in (
+    assert '<a href="#delete">Kategorier skickar nya ärenden till förvaltningen, så den kan inte tas bort.' in (
         await response.text())
     assert await stored(app[DB]) == {"Utbildning": "utb@kommun.example.se"}
     assert await audit_rows(app[DB]) == []
@@ -340,9 +340,9 @@ async def test_a_department_with_open_cases_cannot_be_deleted(client: TestClient
     case = await new_case(app[DB])
     await db_set_department(app[DB], case.case_id, "Miljöenheten")
     page = await (await client.get(one("Miljöenheten"))).text()
-    assert "Ta bort avdelningen" not in page and "1 öppet ärende finns hos avdelningen." in page
+    assert "Ta bort förvaltningen" not in page and "1 öppet ärende finns hos förvaltningen." in page
     response = await delete(client, "Miljöenheten")
-    assert response.status == 409 and "Avdelningen har öppna ärenden och kan inte tas bort." in await response.text()
+    assert response.status == 409 and "Förvaltningen har öppna ärenden och kan inte tas bort." in await response.text()
     assert await stored(app[DB]) == {"Miljöenheten": ""}
     # Once the case is closed the department can go; the closed case keeps the name, so it stays listed.
     await app[DB].execute("UPDATE cases SET state = 'closed' WHERE id = ?", (case.case_id,))
@@ -350,10 +350,10 @@ async def test_a_department_with_open_cases_cannot_be_deleted(client: TestClient
     assert response.status == 303 and response.headers["Location"] == f"{PAGE}?done=deleted"
     assert await stored(app[DB]) == {}
     page = await (await client.get(f"{PAGE}?done=deleted")).text()
-    assert "Avdelningen är borttagen." in page and listed(page)["Miljöenheten"][0] == "Ej tillagd"
+    assert "Förvaltningen är borttagen." in page and listed(page)["Miljöenheten"][0] == "Ej tillagd"
     # Nothing of its own is left to delete.
     response = await delete(client, "Miljöenheten")
-    assert response.status == 409 and "Avdelningen har inga egna uppgifter att ta bort." in await response.text()
+    assert response.status == 409 and "Förvaltningen har inga egna uppgifter att ta bort." in await response.text()
     assert [row["action"] for row in await audit_rows(app[DB])] == ["delete"]
 
 
@@ -425,4 +425,4 @@ def test_every_text_of_the_pages_has_an_english_translation() -> None:
                 texts.add(message if isinstance(message, str) else message[0])
     assert len(texts) > 30
     assert texts - translated == set()
-    assert "Avdelningar" in translated  # the staff menu's item
+    assert "Förvaltningar" in translated  # the staff menu's item
