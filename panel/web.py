@@ -6,6 +6,7 @@ Each render gets the request's user, language and CSRF token, so templates never
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from importlib import resources
 from typing import Any
@@ -58,8 +59,22 @@ def create_environment(packages: list[str]) -> Environment:
         auto_reload=False,  # templates ship with the code: no stat() of every file on every render
     )
     env.globals.update(_=_, ngettext=ngettext, role_label=role_label)
-    env.filters.update(local=_local, date=_date, number=number, percent=percent)
+    env.filters.update(local=_local, date=_date, number=number, percent=percent, links=links)
     return env
+
+
+_URL = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)]")
+
+
+def links(text: str) -> Markup:
+    """`text` escaped, with its web addresses as links (a survey or tracking link in an SMS, say)."""
+    parts, last = [], 0
+    for match in _URL.finditer(text):
+        parts.append(escape(text[last:match.start()]))
+        parts.append(Markup('<a href="{0}">{0}</a>').format(match.group()))
+        last = match.end()
+    parts.append(escape(text[last:]))
+    return Markup("").join(parts)
 
 
 def page_context(request: web.Request) -> dict[str, Any]:

@@ -40,6 +40,12 @@ def purpose_labels() -> dict[str, str]:
         "member_invitation": _("Inbjudan till panelen"),
         "member_leave_link": _("Länk för att lämna panelen"),
         "keyword_reply": _("Svar på STOPP, START eller HJÄLP"),
+        "case_receipt": _("Kvitto på synpunkt"),
+        "case_answer": _("Svar på synpunkt"),
+        "case_request_completion": _("Fråga om komplettering"),
+        "case_reject": _("Besked om avvisad synpunkt"),
+        "case_close": _("Besked om avslutat ärende"),
+        "case_merged": _("Besked om sammanslaget ärende"),
         "test": _("Testmeddelande"),
     }
 

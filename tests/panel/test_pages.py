@@ -39,3 +39,13 @@ async def test_oversized_body_gets_413(aiohttp_client, make_settings) -> None:
     response = await client.post("/login", data=body, headers={"Content-Type": "application/x-www-form-urlencoded"})
     assert response.status == 413
     assert "för stort" in await response.text()
+
+
+def test_web_addresses_in_a_text_become_links_and_the_rest_stays_escaped() -> None:
+    from panel.web import links
+
+    html = str(links('Svara: https://kommun.se/s/Ab-9_x. <b>"Tack"</b> http://x.se/t/1?a=1&b=2'))
+    assert '<a href="https://kommun.se/s/Ab-9_x">https://kommun.se/s/Ab-9_x</a>.' in html
+    assert '<a href="http://x.se/t/1?a=1&amp;b=2">' in html
+    assert "&lt;b&gt;&#34;Tack&#34;&lt;/b&gt;" in html and "<b>" not in html
+    assert str(links("ingen länk")) == "ingen länk"

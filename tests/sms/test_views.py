@@ -44,13 +44,14 @@ async def test_the_outbox_lists_messages_totals_settings_and_an_estimate(
 ) -> None:
     for n in range(3):
         await queue(app, f"+4670123456{n}", f"Svara på enkäten: https://example.se/s/tok{n}")
-    await queue(app, "+46709999999", "Tack för din synpunkt", purpose="receipt", urgent=True)
+    await queue(app, "+46709999999", "Tack för din synpunkt", purpose="case_receipt", urgent=True)
     user = await login(client, "analyst")
     response = await client.get("/staff/outbox")
     page = await response.text()
     assert response.status == 200
-    assert "https://example.se/s/tok2" in page and "+46701234562" in page
+    assert '<a href="https://example.se/s/tok2">https://example.se/s/tok2</a>' in page and "+46701234562" in page
     assert "20:00–08:00" in page and "brådskande" in page
+    assert "Kvitto på synpunkt" in page and "case_receipt</td>" not in page
     assert ">4<" in page  # queued
     assert "Beräknas vara skickade" in page  # 3 non-urgent at 2/s
     audit = await app[DB].fetch_one("SELECT user_id, action FROM audit_log ORDER BY id DESC")
