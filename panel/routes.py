@@ -150,4 +150,7 @@ async def audit_log(request: web.Request) -> web.Response:
     rows = await store.audit_page(
         request.app[DB], object_type=object_type, before_id=int(before) if before.isdigit() else None, limit=100
     )
-    return render(request, "panel/audit.html", {"rows": rows, "object_type": object_type})
+    return render(request, "panel/audit.html", {
+        "rows": rows, "object_type": object_type, "actions": audit.action_labels(),
+        "objects": audit.object_labels(), "page_of": audit.object_page,
+    })
