@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from feedback import cli as feedback_cli
-from panel import auth, migrations
+from panel import audit, auth, migrations, store
 from panel.app import MIGRATION_PACKAGES, create_app, open_database
 from panel.db import Database
 from panel.members import cli as members_cli
@@ -94,6 +94,27 @@ async def _create_user(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+async def _set_password(settings: Settings, args: argparse.Namespace) -> int:
+    password = _read_password(f"New password for {args.name}: ")
+    if problem := auth.check_new_password(password):
+        print(problem, file=sys.stderr)
+        return 2
+    password_hash = await auth.hash_password(password)
+    db = await open_database(settings)
+    try:
+        user = await store.user_by_name(db, args.name)
+        if user is None:
+            print(f"no user {args.name}", file=sys.stderr)
+            return 1
+        async with db.transaction() as tx:
+            await store.set_password(tx, user["id"], password_hash)
+            await audit.record(tx, None, "set_password", "user", user["id"], "panel set-password")
+    finally:
+        await db.close()
+    print(f"new password set for {args.name}; their sessions have ended")
+    return 0
+
+
 async def _run_package_command(settings: Settings, args: argparse.Namespace) -> int:
     db = await open_database(settings)
     try:
@@ -115,6 +136,8 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--role", required=True, choices=auth.ROLES)
     create.add_argument("--display-name")
     create.add_argument("--email", help="where deadline reminders reach the user")
+    password = sub.add_parser("set-password", help="a new password, read from stdin; the account is logged out")
+    password.add_argument("name")
     for module in COMMAND_MODULES:
         module.register(sub)
     return parser
@@ -136,6 +159,7 @@ def main(argv: list[str] | None = None) -> int:
         "demo": lambda: _demo(settings),
         "migrate": lambda: asyncio.run(_migrate(settings)),
         "create-user": lambda: asyncio.run(_create_user(settings, args)),
+        "set-password": lambda: asyncio.run(_set_password(settings, args)),
     }
     if args.command in handlers:
         return int(handlers[args.command]())

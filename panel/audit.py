@@ -40,7 +40,7 @@ def action_labels() -> dict[str, str]:
         "unpublish_statistics": _("Drog tillbaka publicerad statistik"), "retention_purge": _("Gallrade"),
         "revoke": _("Återkallade"), "create_api_token": _("Skapade API-nyckel"),
         "revoke_api_token": _("Återkallade API-nyckel"), "create_user": _("Skapade konto"),
-        "update_user": _("Ändrade konto"), "survey.send": _("Skickade enkäten"),
+        "update_user": _("Ändrade konto"), "set_password": _("Bytte lösenord"), "survey.send": _("Skickade enkäten"),
         "view_sms_outbox": _("Visade SMS-utkorgen"), "view_mail_outbox": _("Visade e-postutkorgen"),
     }
 

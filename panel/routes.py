@@ -93,7 +93,9 @@ async def dashboard(request: web.Request) -> web.Response:
 @routes.get("/staff/users")
 @require_role("admin")
 async def users_page(request: web.Request) -> web.Response:
-    return render(request, "panel/users.html", {"users": await store.list_users(request.app[DB]), "roles": ROLES})
+    return render(request, "panel/users.html", {
+        "users": await store.list_users(request.app[DB]), "roles": ROLES, "done": request.query.get("done", ""),
+    })
 
 
 @routes.post("/staff/users")
@@ -140,6 +142,28 @@ async def update_user(request: web.Request) -> web.Response:
         await store.update_user(tx, user_id, role=role, active=active, email=email)
         await audit.record(tx, admin.id, "update_user", "user", user_id, f"role={role} active={int(active)}")
     raise web.HTTPSeeOther("/staff/users")
+
+
+@routes.post("/staff/users/password")
+@require_role("admin")
+async def set_password(request: web.Request) -> web.Response:
+    form = await request.post()
+    admin, db = logged_in_user(request), request.app[DB]
+    user_id, password = form_value(form, "user"), str(form.get("password", ""))
+    errors = []
+    if not user_id.isdigit() or not any(u["id"] == int(user_id) for u in await store.list_users(db)):
+        errors.append(_("Välj ett konto."))
+    if problem := auth.check_new_password(password):
+        errors.append(problem)
+    if errors:
+        context = {"users": await store.list_users(db), "roles": ROLES, "password_errors": errors,
+                   "password_user": user_id}
+        return render(request, "panel/users.html", context, status=422)
+    password_hash = await auth.hash_password(password)  # slow on purpose: outside the write transaction
+    async with db.transaction() as tx:
+        await store.set_password(tx, int(user_id), password_hash)
+        await audit.record(tx, admin.id, "set_password", "user", user_id)
+    raise web.HTTPSeeOther("/staff/users?done=password")
 
 
 @routes.get("/staff/audit")

@@ -25,8 +25,11 @@ async def insert_user(
     )
 
 
-async def set_password(tx: Transaction, user_id: int, password_hash: str) -> None:
-    await tx.execute("UPDATE users SET password_hash = ? WHERE id = ?", (password_hash, user_id))
+async def set_password(tx: Transaction, user_id: int, password_hash: str) -> bool:
+    """A new password; every session of the account ends, so whoever knew the old one is logged out."""
+    changed = await tx.execute("UPDATE users SET password_hash = ? WHERE id = ?", (password_hash, user_id))
+    await tx.execute("DELETE FROM sessions WHERE user_id = ?", (user_id,))
+    return changed == 1
 
 
 async def user_by_name(db: Database | Transaction, username: str) -> Row | None:
