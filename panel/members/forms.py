@@ -76,8 +76,11 @@ def parse_details(
     if year_text:
         if not (year_text.isdigit() and len(year_text) == 4):
             errors["birth_year"] = _("Ange födelseåret med fyra siffror, till exempel 1985.")
-        elif not year - MAX_AGE <= int(year_text) <= year - MIN_AGE:
-            errors["birth_year"] = _("Panelen är öppen för dig som fyller minst 16 år i år.")
+        elif int(year_text) < year - MAX_AGE:
+            errors["birth_year"] = _("Kontrollera födelseåret: det ska vara {first} eller senare.").format(
+                first=year - MAX_AGE)
+        elif int(year_text) > year - MIN_AGE:
+            errors["birth_year"] = _("Panelen är öppen för den som fyller minst {n} år i år.").format(n=MIN_AGE)
         else:
             birth_year = int(year_text)
     district_id: int | None = None

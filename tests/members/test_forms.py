@@ -49,3 +49,10 @@ def test_imports_accept_words() -> None:
 )
 def test_search_text(typed: str, search: str) -> None:
     assert search_text(typed) == search
+
+
+def test_a_birth_year_too_early_and_one_too_late_get_their_own_reasons() -> None:
+    _, old = parse_details({"phone": "0701234567", "birth_year": "1800"}, DISTRICTS, year=2026)
+    assert old["birth_year"] == "Kontrollera födelseåret: det ska vara 1916 eller senare."
+    _, young = parse_details({"phone": "0701234567", "birth_year": "2015"}, DISTRICTS, year=2026)
+    assert young["birth_year"] == "Panelen är öppen för den som fyller minst 16 år i år."

@@ -93,6 +93,9 @@ async def test_staff_import_checks_then_commits(client: TestClient, db: Database
     assert [tuple(r) for r in rows[1:]] == [
         ("+46701112233", "import", "2026-01-15T12:00:00.000Z", "active"),
         ("+46704445566", "import", rows[2]["consent_at"], "active")]
+    member = await db.fetch_value("SELECT id FROM members WHERE phone = '+46701112233'")
+    detail = await (await client.get(f"/staff/members/{member}")).text()
+    assert "2026-01-15," in detail and "2026-01-15 13:00" not in detail  # a date, no invented time of day
     # Posting the reviewed file again (a resubmitted form) adds nobody twice.
     again = await client.post("/staff/members/import", data=fields)
     assert "0 medlemmar importerades" in await again.text()
