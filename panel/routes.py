@@ -31,6 +31,12 @@ async def home(request: web.Request) -> web.Response:
     return render(request, "panel/home.html")
 
 
+@routes.get("/favicon.ico")
+async def favicon(request: web.Request) -> web.Response:
+    # Browsers and feed readers ask for it at the root whatever the page says.
+    raise web.HTTPMovedPermanently("/static/favicon.svg")
+
+
 @routes.get("/lang/{code}")
 async def choose_language(request: web.Request) -> web.Response:
     code = request.match_info["code"]

@@ -49,3 +49,17 @@ def test_web_addresses_in_a_text_become_links_and_the_rest_stays_escaped() -> No
     assert '<a href="http://x.se/t/1?a=1&amp;b=2">' in html
     assert "&lt;b&gt;&#34;Tack&#34;&lt;/b&gt;" in html and "<b>" not in html
     assert str(links("ingen länk")) == "ingen länk"
+
+
+async def test_the_icon_is_served_where_browsers_look_for_it(client) -> None:
+    home = await (await client.get("/")).text()
+    assert '<link rel="icon" href="/static/favicon.svg"' in home
+    response = await client.get("/favicon.ico")
+    assert response.status == 200 and response.content_type == "image/svg+xml"
+    assert "<svg" in await response.text()
+
+
+async def test_a_viewer_is_not_offered_to_build_surveys(client, login) -> None:
+    await login(client, "viewer")
+    page = await (await client.get("/staff")).text()
+    assert "Resultaten av panelens enkäter" in page and "Bygg, skicka" not in page
