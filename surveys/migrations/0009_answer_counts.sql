@@ -74,9 +74,11 @@ BEGIN
     DELETE FROM answers WHERE invitation_id = OLD.id;
 END;
 
--- An invitation completed: all of its answers count from now on.
-CREATE TRIGGER answer_counts_complete AFTER UPDATE OF completed_at ON invitations
-WHEN OLD.completed_at IS NULL AND NEW.completed_at IS NOT NULL
+-- An invitation completed (or a completed one moved to another cell): its answers count, in its cell.
+CREATE TRIGGER answer_counts_count AFTER UPDATE OF completed_at, district_code, age_band, gender ON invitations
+WHEN NEW.completed_at IS NOT NULL
+ AND (OLD.completed_at IS NULL OR (OLD.district_code, OLD.age_band, OLD.gender)
+                                  <> (NEW.district_code, NEW.age_band, NEW.gender))
 BEGIN
     INSERT INTO answer_counts (question_id, district_code, age_band, gender, value, n)
     SELECT a.question_id, NEW.district_code, NEW.age_band, NEW.gender, a.value, 1
@@ -108,25 +110,6 @@ BEGIN
                               AND a.question_id = answer_respondents.question_id AND a.value = 'dont_know')
     WHERE question_id IN (SELECT question_id FROM answers WHERE invitation_id = OLD.id)
       AND (district_code, age_band, gender) = (OLD.district_code, OLD.age_band, OLD.gender);
-END;
-
--- ... and, when it stays completed, they join the new cell.
-CREATE TRIGGER answer_counts_move AFTER UPDATE OF district_code, age_band, gender ON invitations
-WHEN OLD.completed_at IS NOT NULL AND NEW.completed_at IS NOT NULL
- AND (OLD.district_code, OLD.age_band, OLD.gender) <> (NEW.district_code, NEW.age_band, NEW.gender)
-BEGIN
-    INSERT INTO answer_counts (question_id, district_code, age_band, gender, value, n)
-    SELECT a.question_id, NEW.district_code, NEW.age_band, NEW.gender, a.value, 1
-    FROM answers a JOIN questions q ON q.id = a.question_id
-    WHERE a.invitation_id = NEW.id AND q.kind <> 'free_text'
-    ON CONFLICT DO UPDATE SET n = n + 1;
-    INSERT INTO answer_respondents (question_id, district_code, age_band, gender, base, dont_know)
-    SELECT a.question_id, NEW.district_code, NEW.age_band, NEW.gender,
-           MAX(a.value <> 'dont_know'), MAX(a.value = 'dont_know')
-    FROM answers a JOIN questions q ON q.id = a.question_id
-    WHERE a.invitation_id = NEW.id AND q.kind = 'multiple_choice'
-    GROUP BY a.question_id
-    ON CONFLICT DO UPDATE SET base = base + excluded.base, dont_know = dont_know + excluded.dont_know;
 END;
 
 -- The answers already given.
