@@ -18,7 +18,14 @@ from panel.i18n import _
 
 from . import handling_store as store
 from . import store as intake_store
-from .handling import EVENT_OF_DECISION, DecisionError, DecisionRequest, resident_message, state_after_resident_message
+from .handling import (
+    EVENT_OF_DECISION,
+    TAKES_ON,
+    DecisionError,
+    DecisionRequest,
+    resident_message,
+    state_after_resident_message,
+)
 from .intake import DEFAULT_ANSWER_DAYS, due_at, tracking_url
 from .outbound import notify_resident, reply_channel
 
@@ -67,9 +74,15 @@ async def _tell(tx: Transaction, case: Row, request: DecisionRequest, *, now: st
 
 async def decide(tx: Transaction, case: Row, request: DecisionRequest, user: User, *, expected_updated_at: str,
                  now: str, base_url: str) -> None:
-    """Take a one-click decision: new state, the comment in the thread, the resident told, the act audited."""
+    """Take a one-click decision: new state, the comment in the thread, the resident told, the act audited.
+
+    A decision that takes the case on (`handling.TAKES_ON`) on a case nobody has also assigns it to the decider,
+    recorded and audited as an assignment.
+    """
     await _claim(tx, case, expected_updated_at, now)
     name = request.decision.name
+    if name in TAKES_ON and case["assignee_user_id"] is None:
+        await _assign(tx, case["id"], user.id, user, now)
     if request.new_state is not None:
         await store.change_state(tx, case["id"], request.new_state, now)
     if name == "reopen":
@@ -90,17 +103,22 @@ async def decide(tx: Transaction, case: Row, request: DecisionRequest, user: Use
     await audit.record(tx, user.id, f"case_{name}", "case", case["id"], request.department)
 
 
+async def _assign(tx: Transaction, case_id: int, assignee_id: int | None, user: User, now: str) -> None:
+    """Give the case to `assignee_id` (None: to nobody), with its event and audit record."""
+    await store.set_fields(tx, case_id, now, assignee_user_id=assignee_id)
+    if assignee_id is not None:
+        await store.open_if_new(tx, case_id, now)
+    name = await store.user_name(tx, assignee_id) if assignee_id is not None else ""
+    await store.add_event(tx, case_id, now, "assigned", name, user.id)
+    await audit.record(tx, user.id, "case_assign", "case", case_id, str(assignee_id or ""))
+
+
 async def change_handling(tx: Transaction, case: Row, change: HandlingChange, user: User, *,
                           expected_updated_at: str, now: str) -> None:
     """Assignment, priority and secrecy: each actual change gets its own event and audit record."""
     await _claim(tx, case, expected_updated_at, now)
     if change.assignee_id != case["assignee_user_id"]:
-        await store.set_fields(tx, case["id"], now, assignee_user_id=change.assignee_id)
-        if change.assignee_id is not None:
-            await store.open_if_new(tx, case["id"], now)
-        name = await store.user_name(tx, change.assignee_id) if change.assignee_id is not None else ""
-        await store.add_event(tx, case["id"], now, "assigned", name, user.id)
-        await audit.record(tx, user.id, "case_assign", "case", case["id"], str(change.assignee_id or ""))
+        await _assign(tx, case["id"], change.assignee_id, user, now)
     if change.priority != case["priority"]:
         await store.set_fields(tx, case["id"], now, priority=change.priority)
         await store.add_event(tx, case["id"], now, "priority", change.priority, user.id)

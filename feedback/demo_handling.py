@@ -3,6 +3,9 @@ library, cases assigned to the demo handler with priorities, and a handful of re
 `case_actions` (so their answers sit in the console outboxes), a completion request waiting for the resident,
 an internal note, a merged duplicate and residents' verdicts.
 
+Everything happens at the demo's `now` or, for the assignments of older cases, at office hours on the working
+day after each case came in: the same clock the intake demo's history runs on.
+
 Idempotent: departments and phrases are upserts, and the decisions are taken only on the run that created the
 phrase library (a second `panel demo` finds it and leaves the cases alone).
 """
@@ -10,7 +13,7 @@ phrase library (a second `panel demo` finds it and leaves the cases alone).
 from __future__ import annotations
 
 import random
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from panel import clock
 from panel.auth import User
@@ -18,7 +21,9 @@ from panel.db import Database, Transaction
 
 from . import case_actions
 from . import handling_store as store
+from .demo import office_time
 from .handling import DECISIONS, DecisionRequest
+from .workdays import add_working_days
 
 DEPARTMENTS = [
     ("Samhällsbyggnad", "samhallsbyggnad@example.se"), ("Utbildning", "utbildning@example.se"),
@@ -40,6 +45,7 @@ PHRASES = [
     ("avfall", "Missad tömning", "Vi beklagar den missade tömningen. Kärlet töms vid nästa ordinarie tur, eller "
                                  "tidigare om du ringer kundtjänst."),
 ]
+VERDICT_AFTER = timedelta(days=1, hours=3)  # when a resident reads the answer and says whether it resolved it
 ANSWER = "Tack för att du hörde av dig! Vi har skickat ärendet till vår entreprenör, som åtgärdar det den här veckan."
 
 
@@ -63,13 +69,13 @@ async def _upsert_reference_data(tx: Transaction, user: User, at: str) -> bool:
 
 
 async def _decide(db: Database, case_id: int, user: User, name: str, comment: str = "",
-                  department: str = "", *, base_url: str) -> None:
+                  department: str = "", *, now: datetime, base_url: str) -> None:
     case = await store.case_detail(db, case_id)
     if case is None or case["state"] not in DECISIONS[name].allowed_from:
         return
     async with db.transaction() as tx:
         await case_actions.decide(tx, case, DecisionRequest(DECISIONS[name], comment, department), user,
-                                  expected_updated_at=case["updated_at"], now=clock.now_db(), base_url=base_url)
+                                  expected_updated_at=case["updated_at"], now=clock.to_db(now), base_url=base_url)
 
 
 async def seed(db: Database, rng: random.Random, now: datetime, *, base_url: str) -> None:
@@ -80,13 +86,20 @@ async def seed(db: Database, rng: random.Random, now: datetime, *, base_url: str
         first_run = await _upsert_reference_data(tx, user, clock.to_db(now))
     if not first_run:
         return
-    active = [row["id"] for row in await db.fetch_all(
-        "SELECT id FROM cases WHERE state IN ('new', 'open', 'waiting') ORDER BY created_at")]
+    active = await db.fetch_all(
+        "SELECT id, created_at, updated_at, assignee_user_id FROM cases WHERE state IN ('new', 'open', 'waiting')"
+        " ORDER BY created_at")
     async with db.transaction() as tx:
-        for case_id in active[: len(active) * 2 // 3]:  # the newest third is not yet assigned, as in any inbox
-            await store.set_fields(tx, case_id, clock.to_db(now), assignee_user_id=user.id,
-                                   priority=rng.choice(["normal", "normal", "normal", "high", "low"]))
-            await store.open_if_new(tx, case_id, clock.to_db(now))
+        for case in active[: len(active) * 2 // 3]:  # the newest third is not yet assigned, as in any inbox
+            taken = _taken_on(rng, case["created_at"], now)
+            changed = max(taken, case["updated_at"])
+            priority = rng.choice(["normal", "normal", "normal", "high", "low"])
+            if case["assignee_user_id"] is None:
+                await store.add_event(tx, case["id"], taken, "assigned", user.display_name or user.username, user.id)
+                await store.set_fields(tx, case["id"], changed, assignee_user_id=user.id, priority=priority)
+                await store.open_if_new(tx, case["id"], changed)
+            else:  # a case waiting for the resident is the handler's who asked them
+                await store.set_fields(tx, case["id"], changed, priority=priority)
     # One decision of each kind, answers on both outboxes: an e-mail resident and an SMS resident.
     steps = [("answer", ANSWER, "", "email"), ("answer", ANSWER, "", "sms"),
              ("request_completion", "Kan du beskriva närmare var det är?", "", "email"),
@@ -103,17 +116,30 @@ async def seed(db: Database, rng: random.Random, now: datetime, *, base_url: str
             (reach, reach, reach, reach, user.id),
         )
         if case_id is not None:
-            await _decide(db, case_id, user, name, comment, department, base_url=base_url)
+            await _decide(db, case_id, user, name, comment, department, now=now, base_url=base_url)
     await _merge_a_duplicate(db, user, now, base_url=base_url)
     await _verdicts(db, now)
 
 
+def _taken_on(rng: random.Random, created_at: str, now: datetime) -> str:
+    """When the handler took a case on: office hours of the working day after it came in (now, if that is later)."""
+    day = clock.local(created_at).date()  # type: ignore[union-attr]
+    taken = office_time(rng, add_working_days(day, 1))
+    return clock.to_db(min(taken, now))
+
+
 async def _verdicts(db: Database, now: datetime) -> None:
-    """Two residents answer "did this resolve it?": one yes (closed), one no (back in the inbox)."""
-    answered = await db.fetch_all("SELECT * FROM cases WHERE state = 'answered' ORDER BY answered_at LIMIT 2")
+    """Two residents answer "did this resolve it?" a day or two after their answer: one yes (closed), one no (back
+    in the inbox with a new answer time from then). They are the two answered most recently, before today's demo
+    decisions."""
+    answered = await db.fetch_all(
+        "SELECT * FROM cases WHERE state = 'answered' AND answered_at < ? ORDER BY answered_at DESC LIMIT 2",
+        (clock.to_db(now),),
+    )
     for case, resolved in zip(answered, (True, False), strict=False):
+        said = min(now, clock.from_db(case["answered_at"]) + VERDICT_AFTER)
         async with db.transaction() as tx:
-            await case_actions.resident_verdict(tx, case, resolved, now=clock.to_db(now))
+            await case_actions.resident_verdict(tx, case, resolved, now=clock.to_db(said))
 
 
 async def _merge_a_duplicate(db: Database, user: User, now: datetime, *, base_url: str) -> None:

@@ -24,15 +24,6 @@ KIND_LABELS = {
     "fault_report": "Felanmälan",
 }
 STAFF_CHANNELS = ("phone", "visit", "letter")
-CHANNEL_LABELS = {
-    "web": "Webbformulär",
-    "email": "E-post",
-    "sms": "SMS",
-    "phone": "Telefon",
-    "visit": "Besök",
-    "letter": "Brev",
-    "open311": "App (Open311)",
-}
 
 MAX_BODY = 4000  # Open311 limits a description to 4,000 characters; one limit for every channel
 MAX_LOCATION = 300
@@ -152,11 +143,11 @@ def check_feedback(
     errors = checked.errors
     values["kind"] = _text(fields, "kind", 20)
     if values["kind"] not in KINDS:
-        errors["kind"] = _("Välj vad det gäller.")
+        errors["kind"] = _("Välj typ av synpunkt.")
     values["category"] = _text(fields, "category", 40)
     category = categories.get(values["category"])
     if category is None:
-        errors["category"] = _("Välj ett område.")
+        errors["category"] = _("Välj en kategori.")
     # Browsers send a textarea's line breaks as CRLF; counted as one character, as the page's maxlength does.
     values["body"] = str(fields.get("body", "") or "").replace("\r\n", "\n").strip()[: MAX_BODY + 1]
     if not values["body"]:

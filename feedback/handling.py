@@ -17,7 +17,8 @@ from panel import clock
 from panel.i18n import _
 
 STATES = ("new", "open", "waiting", "answered", "closed", "rejected")
-# Cases someone at the municipality must act on; only these can be overdue.
+# Cases someone at the municipality must act on; only these can be overdue (`is_overdue` here, and
+# `store.overdue_sql` for the inbox, the reminder and the statistics). A 'waiting' case is the resident's turn.
 ACTIONABLE = frozenset({"new", "open"})
 # Cases not finished, as the resident sees it.
 ACTIVE = frozenset({"new", "open", "waiting"})
@@ -54,6 +55,11 @@ DECISIONS: dict[str, Decision] = {
         Decision("note", None, frozenset(STATES), True, False),
     )
 }
+
+
+# Decisions that take the case on: made on a case nobody has, they make the decider its handler (an answer
+# signed by "Handläggare: Ingen" helps no one). Forwarding hands the case on, a note or a reopening does not.
+TAKES_ON = frozenset({"answer", "request_completion", "reject", "close"})
 
 
 @dataclass(frozen=True)
@@ -206,6 +212,20 @@ def staff_event_label(kind: str) -> str:
     return internal.get(kind) or public_event_label(kind) or kind
 
 
+def staff_event_detail(kind: str, detail: str) -> str:
+    """An event's detail as staff read it: the codes some events carry (a channel, a state, a priority, the
+    secrecy flag) in words; names, departments and references as they are."""
+    if kind in ("received", "message_in"):
+        return channel_label(detail)
+    if kind == "state":
+        return state_label(detail)
+    if kind == "priority":
+        return priority_label(detail)
+    if kind == "secrecy":
+        return {"on": _("sekretessprövas"), "off": _("sekretessprövas inte")}.get(detail, detail)
+    return detail
+
+
 EVENT_OF_DECISION = {
     "answer": "answered",
     "request_completion": "completion_requested",
@@ -239,7 +259,11 @@ def due_date(value: str | None) -> date | None:
 
 
 def is_overdue(state: str, answer_due_at: str | None, today: date) -> bool:
-    """Overdue once the due day has passed without an answer; a waiting case is the resident's turn."""
+    """Overdue once the due day has passed without an answer; a waiting case is the resident's turn.
+
+    The same rule as `store.overdue_sql` (a deadline is the last moment of its due day, so "the due day has
+    passed" and "the deadline is before now" agree).
+    """
     due = due_date(answer_due_at)
     return state in ACTIONABLE and due is not None and due < today
 

@@ -13,7 +13,7 @@ from typing import Any
 from panel.db import Row, Transaction
 
 from .inbox_query import PAGE_SIZE, InboxQuery
-from .store import Reader
+from .store import Reader, overdue_sql
 
 _SORT_COLUMNS = {
     # NULL deadlines (answered directly) sort last whichever way.
@@ -24,7 +24,7 @@ _SORT_COLUMNS = {
 }
 _CASE_COLUMNS = (
     "c.*, cat.name_sv AS category_sv, cat.name_en AS category_en, u.display_name AS assignee_name,"
-    " u.username AS assignee_username, m.reference AS merged_into_reference,"
+    " u.username AS assignee_username, m.reference AS merged_into_reference, dist.name AS district_name,"
     " COALESCE(NULLIF(c.department, ''), cat.department, '') AS handling_department,"
     # Whose turn it is in the thread: 'in' means the resident wrote last.
     " (SELECT direction FROM case_messages lm WHERE lm.case_id = c.id AND lm.direction != 'note'"
@@ -33,6 +33,7 @@ _CASE_COLUMNS = (
 _CASE_JOINS = (
     " FROM cases c LEFT JOIN categories cat ON cat.id = c.category_id"
     " LEFT JOIN users u ON u.id = c.assignee_user_id LEFT JOIN cases m ON m.id = c.merged_into_id"
+    " LEFT JOIN districts dist ON dist.code = c.district_code"
 )
 
 
@@ -60,7 +61,7 @@ def _inbox_where(query: InboxQuery, viewer_id: int, now: str) -> tuple[str, list
         clauses.append("c.assignee_user_id = ?")
         params.append(viewer_id if query.assignee == "me" else int(query.assignee))
     if query.overdue:
-        clauses.append("c.state IN ('new', 'open') AND c.answer_due_at < ?")
+        clauses.append(overdue_sql("c"))
         params.append(now)
     if query.text:
         clauses.append("(c.reference LIKE ? ESCAPE '\\' OR c.body LIKE ? ESCAPE '\\' OR c.subject LIKE ? ESCAPE '\\')")
@@ -84,10 +85,10 @@ async def inbox(db: Reader, query: InboxQuery, viewer_id: int, now: str) -> tupl
 async def inbox_counts(db: Reader, viewer_id: int, now: str) -> Row:
     """The numbers on the inbox's quick links."""
     row = await db.fetch_one(
-        "SELECT SUM(state IN ('new', 'open', 'waiting')) AS active, SUM(state = 'new') AS new,"
-        " SUM(state IN ('new', 'open') AND answer_due_at < ?) AS overdue,"
-        " SUM(state IN ('new', 'open', 'waiting') AND assignee_user_id = ?) AS mine,"
-        " SUM(state IN ('new', 'open', 'waiting') AND assignee_user_id IS NULL) AS unassigned FROM cases",
+        "SELECT SUM(c.state IN ('new', 'open', 'waiting')) AS active, SUM(c.state = 'new') AS new,"  # noqa: S608
+        f" SUM({overdue_sql('c')}) AS overdue,"
+        " SUM(c.state IN ('new', 'open', 'waiting') AND c.assignee_user_id = ?) AS mine,"
+        " SUM(c.state IN ('new', 'open', 'waiting') AND c.assignee_user_id IS NULL) AS unassigned FROM cases c",
         (now, viewer_id),
     )
     assert row is not None  # an aggregate always returns a row
@@ -96,6 +97,17 @@ async def inbox_counts(db: Reader, viewer_id: int, now: str) -> Row:
 
 async def case_detail(db: Reader, case_id: int) -> Row | None:
     return await db.fetch_one(f"SELECT {_CASE_COLUMNS} {_CASE_JOINS} WHERE c.id = ?", (case_id,))
+
+
+async def tracking_facts(db: Reader, case_id: int) -> Row | None:
+    """What the resident's tracking page shows of their own case besides its state: the category and the place
+    they gave (no assignee, department or anything internal)."""
+    return await db.fetch_one(
+        "SELECT cat.name_sv AS category_sv, cat.name_en AS category_en, c.location_text, c.latitude, c.longitude,"
+        " dist.name AS district_name FROM cases c LEFT JOIN categories cat ON cat.id = c.category_id"
+        " LEFT JOIN districts dist ON dist.code = c.district_code WHERE c.id = ?",
+        (case_id,),
+    )
 
 
 async def contact(db: Reader, case_id: int) -> Row | None:

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from panel.db import Row, Transaction
 
-from .store import Reader
+from .store import Reader, overdue_sql
 
 
 async def cases_to_remind(db: Reader, due_before: str) -> list[Row]:
-    """Cases waiting on the municipality whose answer is due before `due_before` (overdue ones included)."""
+    """Cases waiting on the municipality whose answer is due before `due_before` (overdue ones included): the
+    cases that are overdue at `due_before`, by the inbox's and the statistics' one definition."""
     return await db.fetch_all(
-        "SELECT c.id, c.reference, c.subject, c.answer_due_at, c.assignee_user_id,"
+        "SELECT c.id, c.reference, c.subject, c.answer_due_at, c.assignee_user_id,"  # noqa: S608 - constant SQL
         " u.username AS assignee_username, u.email AS assignee_email,"
         " COALESCE(NULLIF(c.department, ''), cat.department, '') AS handling_department"
         " FROM cases c LEFT JOIN categories cat ON cat.id = c.category_id"
         " LEFT JOIN users u ON u.id = c.assignee_user_id AND u.active = 1"
-        " WHERE c.state IN ('new', 'open') AND c.answer_due_at < ? ORDER BY c.answer_due_at",
+        f" WHERE {overdue_sql('c')} ORDER BY c.answer_due_at",
         (due_before,),
     )
 

@@ -16,6 +16,7 @@ from panel.keys import DB, SETTINGS
 from panel.web import bad_request, render
 
 from . import forms, store
+from .handling import channel_label
 from .intake import intake, item_from_form
 from .public_routes import NONCE, new_nonce, text_fields
 
@@ -29,7 +30,7 @@ async def entry_context(request: web.Request, **extra: Any) -> dict[str, Any]:
         "kinds": forms.KINDS,
         "kind_labels": forms.KIND_LABELS,
         "staff_channels": forms.STAFF_CHANNELS,
-        "channel_labels": forms.CHANNEL_LABELS,
+        "channel_label": channel_label,
         "values": {},
         "errors": {},
         "nonce": new_nonce(),

@@ -32,6 +32,7 @@ from .handling import (
     kind_label,
     parse_decision,
     priority_label,
+    staff_event_detail,
     staff_event_label,
     state_label,
 )
@@ -76,8 +77,8 @@ async def _render_case(request: web.Request, case: Row, *, status: int = 200, sh
     phrase = request.query.get("phrase", "")
     context = await case_page_context(request.app[DB], request.app[SETTINGS], case, show_contact=show_contact,
                                       phrase_id=int(phrase) if phrase.isdigit() else None)
-    context.update(labels=LABELS, event_label=staff_event_label, done=request.query.get("done", ""), errors={},
-                   values={}, conflict=False)
+    context.update(labels=LABELS, event_label=staff_event_label, event_detail=staff_event_detail,
+                   done=request.query.get("done", ""), errors={}, values={}, conflict=False)
     context.update(extra)
     return render(request, "feedback/case.html", context, status=status)
 

@@ -13,8 +13,22 @@ from typing import Any, Protocol
 from panel.db import Params, Row, Transaction
 
 from .forms import Category, Upload
+from .handling import ACTIONABLE
 
 CLOSED_STATES = ("closed", "rejected")
+
+
+def overdue_sql(alias: str = "c") -> str:
+    """The SQL condition "overdue at ?" for the cases table as `alias`; its one parameter is the moment (UTC text).
+
+    The one definition of overdue that the inbox (count and filter), the daily reminder and the statistics use,
+    as `handling.is_overdue` does for one case: past the answer deadline while it is the municipality's turn
+    (`handling.ACTIONABLE`). A case waiting for the resident's completion is not overdue for the municipality;
+    its answer time starts again when they reply.
+    """
+    assert alias.isidentifier()  # code, never input
+    marks = ", ".join(f"'{state}'" for state in sorted(ACTIONABLE))
+    return f"({alias}.state IN ({marks}) AND {alias}.answer_due_at < ?)"
 
 
 class Reader(Protocol):
@@ -126,13 +140,21 @@ async def touch_case(tx: Transaction, case_id: int, at: str, *, reopen: bool = T
     return reopened
 
 
-async def demo_progress(tx: Transaction, case_id: int, state: str, at: str) -> None:
-    """Move a demo case along as handling would have, so the demo inbox has every state in it."""
-    await tx.execute(
-        "UPDATE cases SET state = ?, updated_at = ?, closed_at = CASE WHEN ? IN (?, ?) THEN ? END WHERE id = ?",
-        (state, at, state, *CLOSED_STATES, at, case_id),
+async def demo_handler(conn: Reader) -> Row | None:
+    """The demo's case handler (the first active one), who handled the demo's old cases; None if there is none."""
+    return await conn.fetch_one(
+        "SELECT id, username, display_name FROM users WHERE role = 'handler' AND active = 1 ORDER BY id LIMIT 1"
     )
-    await insert_event(tx, case_id, at, "state", state)
+
+
+async def demo_history(tx: Transaction, case_id: int, *, state: str, updated_at: str, assignee_user_id: int | None,
+                       answered_at: str | None, closed_at: str | None, resolved: int | None) -> None:
+    """Set a demo case's state and handling times as its (demo) history left them; the events come apart."""
+    await tx.execute(
+        "UPDATE cases SET state = ?, updated_at = ?, assignee_user_id = ?, answered_at = ?, closed_at = ?,"
+        " resolved = ? WHERE id = ?",
+        (state, updated_at, assignee_user_id, answered_at, closed_at, resolved, case_id),
+    )
 
 
 # -- thread messages and attachments --------------------------------------------------------------------

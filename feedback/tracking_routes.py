@@ -2,8 +2,9 @@
 to write again and one to say whether the answer resolved it.
 
 No account: the random token in the link is the key (like FixMyStreet's update links). The page shows the
-resident's own case only, never internal notes, staff names, or contact details. Both forms are rate-limited,
-CSRF-protected and idempotent: a resubmitted message (same form nonce) is stored once.
+resident's own case only — what they wrote, the category and the place they gave — never internal notes, staff
+names, or contact details. Both forms are rate-limited, CSRF-protected and idempotent: a resubmitted message
+(same form nonce) is stored once.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ async def _render(request: web.Request, case: Row, *, status: int = 200, **extra
     answers = [message for message in thread if message["direction"] == "out"]
     context: dict[str, Any] = {
         "case": case,
+        "facts": await store.tracking_facts(db, case["id"]),
         "state": state_label(case["state"]),
         "kind": kind_label(case["kind"]),
         "finished": case["state"] in FINISHED,

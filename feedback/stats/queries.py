@@ -13,6 +13,7 @@ from dataclasses import dataclass
 # The departments a report may be for are the ones staff choose from everywhere; `department_store` keeps that
 # query. The name is re-exported for the JSON API (panel.api), which reads the statistics through this module.
 from feedback.department_store import departments as departments
+from feedback.store import overdue_sql
 from panel.db import Database, Row, Transaction
 
 # The decisions that give the resident an answer or a question back: the first of them is the first response.
@@ -65,13 +66,15 @@ async def volumes(db: Database, scope: Scope, by: str) -> dict[str, int]:
 async def totals(db: Database, scope: Scope, now: str) -> Row:
     """Cases, those resolved at first contact, and the answer deadline record of the period's cases.
 
-    A deadline counts once it is settled: answered (on time or late) or passed without an answer.
+    A deadline counts once it is settled: answered (on time or late), or overdue now without an answer — by the
+    inbox's definition (`feedback.store.overdue_sql`), so a case waiting for the resident's completion, or one
+    rejected or closed without an answer, is not counted as a missed deadline.
     """
     row = await db.fetch_one(
         "SELECT COUNT(*) AS cases,"
         " COALESCE(SUM(c.answered_directly), 0) AS first_contact,"
         " COUNT(c.answered_at) AS answered,"
-        " COALESCE(SUM(c.answer_due_at IS NOT NULL AND (c.answered_at IS NOT NULL OR c.answer_due_at < ?)), 0)"
+        f" COALESCE(SUM(c.answer_due_at IS NOT NULL AND (c.answered_at IS NOT NULL OR {overdue_sql('c')})), 0)"
         "   AS due,"
         " COALESCE(SUM(c.answer_due_at IS NOT NULL AND c.answered_at IS NOT NULL"
         "   AND c.answered_at <= c.answer_due_at), 0) AS on_time"
@@ -112,10 +115,12 @@ async def median_hours_to_first_response(db: Database, scope: Scope) -> float | 
 
 
 async def backlog(db: Database, *, department: str, public: bool, now: str) -> Row:
-    """Open cases today (whenever they came in) and how many of them are past their answer deadline."""
+    """Open cases today (whenever they came in) and how many of them are overdue: the inbox's definition
+    (`feedback.store.overdue_sql`), so a case waiting for the resident's completion is open but not overdue."""
     row = await db.fetch_one(
-        "SELECT COUNT(*) AS open, COALESCE(SUM(answer_due_at < ?), 0) AS overdue FROM cases"
-        " WHERE state IN (?, ?, ?) AND merged_into_id IS NULL AND (? = '' OR department = ?) AND (? = 0 OR secret = 0)",
+        f"SELECT COUNT(*) AS open, COALESCE(SUM({overdue_sql('c')}), 0) AS overdue FROM cases c"
+        " WHERE c.state IN (?, ?, ?) AND c.merged_into_id IS NULL AND (? = '' OR c.department = ?)"
+        " AND (? = 0 OR c.secret = 0)",
         (now, *OPEN_STATES, department, department, int(public)),
     )
     assert row is not None

@@ -87,7 +87,7 @@ async def test_the_list_shows_each_category_with_its_rules_and_use(client: TestC
     assert row, page
     cells = row.group(0)
     for text in ("Gator, vägar och belysning", "<code>gata</code>", "Streets, roads and lighting",
-                 "Samhällsbyggnad", "Ja", '<td class="num">2</td>', '<td class="num">10</td>', "Aktiv",
+                 "Samhällsbyggnad", "Ja", "bekräftelse 2<br>svar 10", "Aktiv",
                  f'href="/staff/cases?state=all&amp;category={gata["id"]}">2<'):
         assert text in cells, text
     assert page.count('<th scope="row">') == SEEDED
@@ -97,7 +97,7 @@ async def test_the_list_shows_each_category_with_its_rules_and_use(client: TestC
 async def test_the_list_speaks_english(client: TestClient, login: Login) -> None:
     await login(client, "admin")
     page = await (await client.get("/staff/categories", headers={"Accept-Language": "en"})).text()
-    assert "Feedback categories" in page and "Answer within (working days)" in page
+    assert "Feedback categories" in page and "Deadlines (working days)" in page and "answer 10" in page
     assert "Kategorier för synpunkter" not in page
 
 

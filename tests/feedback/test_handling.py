@@ -158,6 +158,6 @@ def test_inbox_links_keep_filters_and_flip_the_sort() -> None:
 
 
 def test_a_shared_place_alone_is_not_a_duplicate() -> None:
-    pothole = Located(1, "Potthål i körbanan", "Backavägen 3, Bohus", 57.85, 12.01)
-    lamp = Located(2, "Gatlampan är släckt", "Backavägen 3, Bohus", 57.85, 12.01)
+    pothole = Located(1, "Potthål i körbanan", "Källvägen 3, Brunnsberg", 57.85, 12.01)
+    lamp = Located(2, "Gatlampan är släckt", "Källvägen 3, Brunnsberg", 57.85, 12.01)
     assert most_similar(pothole, [lamp]) == []

@@ -250,3 +250,52 @@ async def test_inbox_marks_a_residents_new_message(client: TestClient, app: web.
         await tx.execute("INSERT INTO case_messages (case_id, at, direction, channel, body)"
                          " VALUES (?, '2099-01-01T00:00:00.000Z', 'in', 'sms', 'Hallå?')", (case.case_id,))
     assert "Nytt meddelande" in await (await client.get("/staff/cases")).text()
+
+
+async def test_a_decision_on_an_unassigned_case_makes_the_decider_its_handler(client: TestClient,
+                                                                               app: web.Application,
+                                                                               login: Login) -> None:
+    user = await login(client, "handler")
+    for decision, comment in (("answer", "Hålet lagas på tisdag."), ("request_completion", "Vilket husnummer?"),
+                              ("reject", "Trafikverket ansvarar för vägen."), ("close", "")):
+        case = await new_case(app[DB], contact_email="e@exempel.se")
+        assert (await decide(client, app, case.case_id, decision=decision, comment=comment)).status == 303
+        assert (await case_row(app[DB], case.case_id))["assignee_user_id"] == user.id, decision
+        actions = await audit_actions(app[DB], case.case_id)
+        assert actions.index("case_assign") < actions.index(f"case_{decision}"), actions
+        page = await (await client.get(f"/staff/cases/{case.case_id}")).text()
+        assert f'<th scope="row">Handläggare</th><td>{user.display_name}</td>' in page
+        assert "Handläggare ändrad" in page
+
+
+async def test_notes_forwarding_and_a_colleagues_case_keep_their_handler(client: TestClient, app: web.Application,
+                                                                         login: Login, make_user: Any) -> None:
+    await login(client, "handler")
+    noted = await new_case(app[DB])
+    await decide(client, app, noted.case_id, decision="note", comment="Ringt entreprenören.")
+    forwarded = await new_case(app[DB])
+    await decide(client, app, forwarded.case_id, decision="forward", department="Utbildning")
+    colleague = await make_user("handler")
+    theirs = await new_case(app[DB])
+    await app[DB].execute("UPDATE cases SET assignee_user_id = ? WHERE id = ?", (colleague.id, theirs.case_id))
+    await decide(client, app, theirs.case_id, decision="answer", comment="Svar i kollegans ställe.")
+    assert (await case_row(app[DB], noted.case_id))["assignee_user_id"] is None
+    assert (await case_row(app[DB], forwarded.case_id))["assignee_user_id"] is None
+    assert (await case_row(app[DB], theirs.case_id))["assignee_user_id"] == colleague.id
+    assert "case_assign" not in await audit_actions(app[DB], theirs.case_id)
+
+
+async def test_the_case_history_names_channels_and_states_in_words(client: TestClient, app: web.Application,
+                                                                   login: Login) -> None:
+    await login(client, "handler")
+    case = await new_case(app[DB], channel="phone", contact_phone="+46701234567")
+    version = (await case_row(app[DB], case.case_id))["updated_at"]
+    await post_form(client, f"/staff/cases/{case.case_id}/handling",
+                    {"version": version, "assignee": "", "priority": "high", "secret": "1"},
+                    page=f"/staff/cases/{case.case_id}", allow_redirects=False)
+    page = await (await client.get(f"/staff/cases/{case.case_id}")).text()
+    assert 'Ärendet registrerades <span class="muted">(Telefon)</span>' in page
+    assert 'Prioritet ändrad <span class="muted">(Hög)</span>' in page
+    assert 'Sekretessprövning ändrad <span class="muted">(sekretessprövas)</span>' in page
+    for code in ("(phone)", "(high)", "(on)"):
+        assert code not in page

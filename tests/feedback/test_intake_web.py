@@ -111,6 +111,47 @@ async def test_the_form_speaks_english_when_asked(client: TestClient) -> None:
     assert "Give feedback" in page and "Fault report" in page and "Lämna en synpunkt" not in page
 
 
+def _label(page: str, field: str) -> str:
+    found = re.search(rf'<label for="{field}">([^<]+)</label>', page)
+    assert found, field
+    return found.group(1).strip()
+
+
+async def test_the_category_and_the_part_of_the_municipality_have_their_own_labels(
+    client: TestClient, app: web.Application
+) -> None:
+    await app[DB].execute("INSERT INTO districts (code, name) VALUES ('NOR', 'Norrby')")
+    swedish = await (await client.get("/feedback", headers={"Accept-Language": "sv"})).text()
+    english = await (await client.get("/feedback", headers={"Accept-Language": "en-GB,en;q=0.8"})).text()
+    assert (_label(swedish, "category"), _label(swedish, "district")) == ("Kategori", "Kommundel (valfritt)")
+    assert (_label(english, "category"), _label(english, "district")) == (
+        "Category", "Part of the municipality (optional)")
+    assert "Choose a category" in english and "Type of feedback" in english
+
+
+def test_feedback_texts_mean_the_same_in_every_catalogue() -> None:
+    """The packages' catalogues are merged into one, so a Swedish text feedback shares with another package
+    (\"Område\" is a district on the panel's pages) must have one English text, or one page gets the other's."""
+    from babel.messages.pofile import read_po
+
+    root = Path(__file__).parents[2]
+    english: dict[str, dict[str, set[Path]]] = {}
+    for po in sorted(root.glob("*/**/locale/en*.po")):
+        if ".venv" in po.parts:
+            continue
+        with po.open("rb") as fh:
+            for message in read_po(fh, locale="en"):
+                if isinstance(message.id, str) and message.id and isinstance(message.string, str) and message.string:
+                    english.setdefault(message.id, {}).setdefault(message.string, set()).add(po)
+    feedback = root / "feedback"
+    clashes = {text: {translation: sorted(str(po.relative_to(root)) for po in files)
+                      for translation, files in translations.items()}
+               for text, translations in english.items()
+               if len(translations) > 1 and any(feedback in po.parents for files in translations.values()
+                                                for po in files)}
+    assert clashes == {}
+
+
 def test_every_intake_text_has_an_english_translation() -> None:
     from babel.messages.pofile import read_po
 

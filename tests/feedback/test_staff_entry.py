@@ -74,3 +74,22 @@ async def test_bad_input_is_explained(client: TestClient, app: web.Application, 
     page = await response.text()
     assert 'href="#channel"' in page and 'href="#body"' in page
     assert await app[DB].fetch_value("SELECT count(*) FROM cases") == 0
+
+
+async def test_the_case_page_shows_the_entry_in_words_with_its_place(client: TestClient, app: web.Application,
+                                                                     login: Login) -> None:
+    await app[DB].execute("INSERT INTO districts (code, name) VALUES ('NOR', 'Norrby')")
+    await login(client, "handler")
+    entry = {**call(category="avfall", district="NOR", location="Norrbyvägen 22"), "nonce": await nonce(client)}
+    response = await post_form(client, "/staff/cases/new", entry, page="/staff/cases/new", allow_redirects=False)
+    page = await (await client.get(response.headers["Location"])).text()
+    assert '<th scope="row">Kommundel</th><td>Norrby</td>' in page
+    assert "Norrbyvägen 22" in page
+    assert 'Ärendet registrerades <span class="muted">(Telefon)</span>' in page and "(phone)" not in page
+
+
+async def test_the_entry_form_names_its_channels_as_the_case_pages_do(client: TestClient, login: Login) -> None:
+    await login(client, "handler")
+    page = await (await client.get("/staff/cases/new")).text()
+    labels = re.findall(r'<label for="channel[^"]*">([^<]+)</label>', page)
+    assert labels == ["Telefon", "Besök", "Brev"]

@@ -134,3 +134,16 @@ async def test_merged_duplicate_gets_the_answer(client: TestClient, app: web.App
                                  {"version": (await case_row(app[DB], target.case_id))["updated_at"],
                                   "target": target.reference}, page=f"/staff/cases/{target.case_id}")
     assert self_merge.status == 422
+
+
+async def test_page_shows_the_category_and_place_the_resident_gave(client: TestClient, app: web.Application) -> None:
+    await app[DB].execute("INSERT INTO districts (code, name) VALUES ('NOR', 'Norrby'), ('SJO', 'Sjövik')")
+    case = await new_case(app[DB], location_text="Norrbyvägen 22", district_code="NOR")
+    await new_case(app[DB], category_code="park", location_text="Sjöviks badplats", district_code="SJO")
+    page = await (await client.get(f"/t/{case.tracking_token}")).text()
+    assert '<th scope="row">Kategori</th><td>Gator, vägar och belysning</td>' in page
+    assert "Norrbyvägen 22" in page and '<th scope="row">Kommundel</th><td>Norrby</td>' in page
+    for elsewhere in ("Sjöviks badplats", "Sjövik", "Parker", "Samhällsbyggnad"):  # another case; the department
+        assert elsewhere not in page
+    english = await (await client.get(f"/t/{case.tracking_token}", headers={"Accept-Language": "en"})).text()
+    assert "Streets, roads and lighting" in english and "Part of the municipality" in english

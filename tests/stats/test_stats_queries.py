@@ -7,10 +7,15 @@ from datetime import UTC, datetime
 
 import pytest
 
+from feedback import demo as feedback_demo
+from feedback import demo_handling as feedback_demo_handling
 from feedback.stats import demo, opendata, presentation, queries, report
 from feedback.stats.periods import parse
 from feedback.stats.queries import Scope
+from panel import auth
+from panel.clock import to_db
 from panel.db import Database
+from panel.members import demo as members_demo
 from tests.stats.conftest import add_case, add_event
 
 OCT = Scope("2026-10-01T00:00:00.000Z", "2026-11-01T00:00:00.000Z")
@@ -64,6 +69,22 @@ async def test_deadlines_first_contact_and_medians(db: Database) -> None:
     assert (backlog["open"], backlog["overdue"]) == (3, 1)  # the open one, the secret one, September's
 
 
+async def test_the_deadline_record_misses_only_what_the_inbox_calls_overdue(db: Database) -> None:
+    """A case waiting for the resident, or rejected without an answer, has missed no deadline of the municipality's;
+    an open one past its deadline has, as it is overdue in the inbox."""
+    past = "2026-10-16T21:59:59.999Z"
+    async with db.transaction() as tx:
+        await add_case(tx, "2026-10-02T08:00:00.000Z", state="waiting", answer_due_at=past)
+        await add_case(tx, "2026-10-02T09:00:00.000Z", state="rejected", answer_due_at=past,
+                       closed_at="2026-10-05T09:00:00.000Z")
+        await add_case(tx, "2026-10-02T10:00:00.000Z", state="open", answer_due_at=past)
+        await add_case(tx, "2026-10-02T11:00:00.000Z", state="answered", answer_due_at=past,
+                       answered_at="2026-10-06T11:00:00.000Z")
+    totals = await queries.totals(db, OCT, NOW)
+    assert (totals["due"], totals["on_time"]) == (2, 1)
+    assert (await queries.backlog(db, department="", public=False, now=NOW))["overdue"] == 1
+
+
 async def test_the_report_compares_with_the_month_before(db: Database) -> None:
     await fill(db)
     period = parse("2026-10")
@@ -104,6 +125,27 @@ async def test_demo_publishes_last_month_once(db: Database) -> None:
     await demo.seed(db, random.Random(1), now)
     await demo.seed(db, random.Random(1), now)
     assert [r["period"] for r in await queries.published_periods(db)] == ["2026-10"]
+
+
+@pytest.mark.parametrize("now", [datetime(2026, 11, 25, 6, 30, tzinfo=UTC), datetime(2027, 3, 2, 9, 0, tzinfo=UTC)])
+async def test_the_demo_publishes_a_month_with_response_times_and_a_deadline_record(db: Database,
+                                                                                    now: datetime) -> None:
+    async with db.transaction() as tx:
+        await auth.create_user(tx, "handlaggare", "correct horse battery", "handler", "Hassan")
+    for seeder in (members_demo, feedback_demo, feedback_demo_handling, demo):
+        await seeder.seed(db, random.Random(2026), now, base_url="http://panel.example.se")
+    [published] = await queries.published_periods(db)
+    period = parse(published["period"])
+    assert period is not None and period.end <= now.date()
+    stats = await report.load(db, period, department="", public=True, now=to_db(now))
+    assert stats.cases > 0
+    assert stats.median_first_response_hours is not None and stats.median_first_response_hours > 0
+    assert stats.median_answer_hours is not None and stats.median_answer_hours > 0
+    assert stats.on_time_share is not None and stats.on_time_share > 0
+    assert "–" not in presentation.duration(stats.median_answer_hours)
+    # Every deadline is after the case came in, the ones the residents restarted included.
+    assert await db.fetch_value("SELECT COUNT(*) FROM cases WHERE answer_due_at <= created_at") == 0
+    assert await db.fetch_value("SELECT COUNT(*) FROM cases WHERE answer_due_at IS NOT NULL") > 0
 
 
 async def test_volumes_by_district_with_unplaced_cases_apart(db: Database) -> None:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 
+from feedback import jobs_store
+from panel import clock
 from panel.keys import DB
 from tests.helpers import post_form
 from tests.stats.conftest import add_case
@@ -75,3 +78,29 @@ async def test_an_empty_period_renders_with_dashes(client: TestClient, login: Lo
         response = await client.get(url)
         assert response.status == 200, url
     assert "–" in await (await client.get("/staff/statistics?period=2026-01")).text()
+
+
+async def test_the_statistics_count_overdue_cases_as_the_inbox_does(client: TestClient, app: web.Application,
+                                                                     login: Login) -> None:
+    """One definition of overdue: a case waiting for the resident's completion is open, but not overdue."""
+    past, future = "2026-10-16T21:59:59.999Z", "2999-01-01T22:59:59.999Z"
+    async with app[DB].transaction() as tx:
+        await add_case(tx, "2026-10-02T08:00:00.000Z", state="new", answer_due_at=past)
+        await add_case(tx, "2026-10-02T09:00:00.000Z", state="open", answer_due_at=past)
+        await add_case(tx, "2026-10-02T10:00:00.000Z", state="waiting", answer_due_at=past)  # the resident's turn
+        await add_case(tx, "2026-10-02T11:00:00.000Z", state="open", answer_due_at=future)
+        await add_case(tx, "2026-10-02T12:00:00.000Z", state="answered", answer_due_at=past,
+                       answered_at="2026-10-20T08:00:00.000Z")
+    await login(client, "handler")
+    inbox = await (await client.get("/staff/cases")).text()
+    inbox_overdue = re.search(r'<span class="stat">(\d+)</span> försenade', inbox)
+    listed = await (await client.get("/staff/cases?overdue=1")).text()
+    statistics = await (await client.get("/staff/statistics?period=2026-10")).text()
+    backlog = re.search(r'<span class="figure">(\d+)</span>\s*<span class="what">öppna ärenden i dag, varav (\d+) '
+                        r"försenade", statistics)
+    assert inbox_overdue is not None and backlog is not None
+    assert (backlog.group(1), backlog.group(2)) == ("4", "2")  # new, open, waiting and the one not yet due
+    assert inbox_overdue.group(1) == backlog.group(2)
+    assert "2 ärenden" in listed
+    reminded = await jobs_store.cases_to_remind(app[DB], clock.now_db())
+    assert len(reminded) == 2  # the morning reminder's "försenade" are the same two
