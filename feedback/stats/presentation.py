@@ -10,7 +10,7 @@ from feedback.handling import channel_label, kind_label
 from feedback.stats.report import Statistics
 from panel import charts
 from panel.charts import Chart, Item
-from panel.i18n import _, current_language
+from panel.i18n import _, current_language, ngettext
 from panel.numbers import number, percent
 
 
@@ -19,7 +19,8 @@ def duration(hours: float | None) -> str:
         return "–"
     if hours < 48:
         return _("{n} tim").format(n=number(hours, 1 if hours < 10 else 0))
-    return _("{n} dygn").format(n=number(hours / 24, 1))
+    days = number(hours / 24, 1)
+    return ngettext("{n} dygn", "{n} dygn", 1 if days == number(1, 1) else 2).format(n=days)
 
 
 def category_label(stats: Statistics, code: str) -> str:
