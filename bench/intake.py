@@ -39,7 +39,7 @@ async def open311(workdir: Path, size: Size) -> Figure:
 
     def request(i: int) -> load.Request:
         data = {"api_key": keys[i // OPEN311_PER_KEY], "service_code": "gata", "description": BODY,
-                "lat": "57.93", "long": "12.07", "address_string": "Göteborgsvägen 12, Nödinge",
+                "lat": "57.93", "long": "12.07", "address_string": "Storgatan 12, Exempelby",
                 "email": f"boende{i}@example.se", "first_name": "Eva", "last_name": "Berg"}
         return "POST", "/open311/v2/requests.json", {"data": data}
 
@@ -69,7 +69,7 @@ async def web_form(workdir: Path, size: Size) -> Figure:
             if response.status != 200:
                 return False
         data = {"csrf_token": csrf_of(page), "nonce": nonce_of(page), "kind": "fault_report",
-                "category": "gata", "body": BODY, "location": "Göteborgsvägen 12, Nödinge", "latitude": "",
+                "category": "gata", "body": BODY, "location": "Storgatan 12, Exempelby", "latitude": "",
                 "longitude": "", "name": "Eva Berg", "email": f"boende{i}@example.se", "phone": ""}
         async with session.post("/feedback", data=data, allow_redirects=False) as response:
             await response.read()

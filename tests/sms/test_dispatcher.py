@@ -338,7 +338,7 @@ async def test_wrong_credentials_hold_the_queue_instead_of_failing_it(
 async def test_a_messaging_service_or_an_alphanumeric_sender(app: web.Application, wired: TestClient,
                                                              fake: FakeTwilio, clock: FakeClock) -> None:
     for route in ({"twilio_messaging_service_sid": "MG" + "1" * 32, "twilio_from": ""},
-                  {"twilio_from": "AleKommun"}):
+                  {"twilio_from": "Exempelby"}):
         settings = app[SETTINGS].replace(**route)
         sender = make_sender(settings)
         try:
@@ -348,7 +348,7 @@ async def test_a_messaging_service_or_an_alphanumeric_sender(app: web.Applicatio
             await sender.close()
     first, second = sorted(fake.sent_to(NUMBER), key=lambda m: m.sid)
     assert (first.messaging_service_sid, first.from_) == ("MG" + "1" * 32, "+46700000000")
-    assert (second.messaging_service_sid, second.from_) == ("", "AleKommun")
+    assert (second.messaging_service_sid, second.from_) == ("", "Exempelby")
 
 
 async def test_a_commit_wakes_the_running_dispatcher_without_waiting_for_the_poll(

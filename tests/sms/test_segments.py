@@ -20,7 +20,7 @@ EMOJI = "😀"  # outside the BMP: two UTF-16 units
         ("a" * 307, GSM7, 3, 152),
         # Swedish letters are in the GSM-7 alphabet: still 160 a segment.
         ("åäöÅÄÖ" * 26 + "åä", GSM7, 1, 2),
-        ("Svara på enkäten om Ale torg: https://example.se/s/abc", GSM7, 1, 106),
+        ("Svara på enkäten om torget: https://example.se/s/abcde", GSM7, 1, 106),
         # Extension characters take two septets.
         ("€" * 80, GSM7, 1, 0),
         # 76 € fill 152 septets of the first part; the 77th cannot straddle, so 5 € (10) go in the second.
