@@ -6,8 +6,10 @@ database keeps up to date, so building it costs about the same for 200 or 100,00
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from panel.collation import swedish_key
 from panel.db import Database, Row
 from surveys.model import FREE_TEXT, MULTIPLE, Question
 from surveys.results import queries, statistics
@@ -63,6 +65,11 @@ class Results:
         return points
 
 
+def district_order(names: dict[str, str]) -> Callable[[str], tuple[bool, tuple[tuple[int, ...], str]]]:
+    """Sort key of district codes: by name in Swedish order, as the survey forms list them; unknown last."""
+    return lambda code: (code == "", swedish_key(names.get(code, code)))
+
+
 def _title(row: Row, language: str) -> str:
     return str(row["title_en"] if language == "en" and row["title_en"] else row["title"])
 
@@ -80,8 +87,10 @@ async def load(
     sample = {cell: done for cell, (_, done) in cells.items() if done}
     weights = compute_weights(sample, population)
     cube = await queries.cube(db, survey_id)
+    names = await queries.district_names(db)
+    order = district_order(names)
     results = [
-        question_result(q, choices(q, language, yes, no), cube, weights, min_size=min_size)
+        question_result(q, choices(q, language, yes, no), cube, weights, min_size=min_size, district_order=order)
         for q in questions if q.kind != FREE_TEXT
     ]
     return Results(
@@ -94,9 +103,10 @@ async def load(
         weights=weights,
         results=results,
         free_text=[q for q in questions if q.kind == FREE_TEXT],
-        representation=representation(cells, population, min_size=min_size if public else None),
+        representation=representation(cells, population, min_size=min_size if public else None,
+                                      district_order=order),
         cells=cells,
-        district_names=await queries.district_names(db),
+        district_names=names,
         min_size=min_size,
         published=await queries.publication(db, survey_id),
     )

@@ -17,8 +17,14 @@ from surveys.results.summary import Breakdown, QuestionResult
 
 
 def points(margin: float) -> str:
-    """A margin of error in percentage points, e.g. "± 7"; below one point with a decimal ("± 0,4")."""
+    """A margin of error in percentage points, e.g. "± 7"; below one point with a decimal ("± 0,4").
+
+    A margin that is there, however small, shows at least "± 0,1"; none at all (a share of 0 % or 100 %,
+    where everyone gave the same answer) is "± 0".
+    """
     value = margin * 100
+    if value < 1e-9:  # zero, give or take the rounding of the arithmetic that led to it
+        return "± " + number(0)
     return "± " + (number(round(value)) if value >= 0.95 else number(max(value, 0.1), 1))
 
 

@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from itertools import pairwise
 
+from panel.collation import swedish_key
 from panel.db import Database, Row, Transaction
 from surveys.results.weighting import Cell  # (district_code, age_band, gender)
 
@@ -152,7 +153,9 @@ async def population(db: Database) -> dict[Cell, int]:
 
 
 async def district_names(db: Database) -> dict[str, str]:
-    return {r["code"]: r["name"] for r in await db.fetch_all("SELECT code, name FROM districts ORDER BY name")}
+    """District code -> name, in Swedish alphabetical order of the names (as the survey forms list them)."""
+    rows = await db.fetch_all("SELECT code, name FROM districts")
+    return {r["code"]: r["name"] for r in sorted(rows, key=lambda r: swedish_key(r["name"]))}
 
 
 def _like(text: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from surveys.model import MULTIPLE, NO, SCALE_5, SCALE_10, SINGLE, YES, YES_NO, Question
 from surveys.results import statistics
@@ -19,6 +20,16 @@ from surveys.results.suppression import hidden_total, suppressed
 from surveys.results.weighting import Weights, design_effect
 
 DIMENSIONS = ("district", "age_band", "gender")  # the positions of a Cell
+GroupOrder = Callable[[str], Any]  # sort key of a group's key within one dimension
+
+
+def _by_key(key: str) -> tuple[bool, str]:
+    return key == "", key  # "unknown" last
+
+
+def _orders(district_order: GroupOrder | None) -> tuple[GroupOrder, ...]:
+    """The sort key per dimension: districts as the caller says (by name), the others by key."""
+    return (district_order or _by_key, _by_key, _by_key)
 
 
 @dataclass(frozen=True)
@@ -113,7 +124,7 @@ def _mean(
 
 def _breakdown(
     dim: int, options: list[str], counts: Mapping[Cell, Mapping[str, int]], bases: Mapping[Cell, tuple[int, int]],
-    min_size: int, scale: bool,
+    min_size: int, scale: bool, order: GroupOrder,
 ) -> Breakdown:
     group_base: dict[str, int] = defaultdict(int)
     group_counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -128,7 +139,7 @@ def _breakdown(
     total = sum(group_base.values())
     hidden = suppressed(group_base, min_size)
     rows = []
-    for key in sorted(group_base, key=lambda k: (k == "", k)):
+    for key in sorted(group_base, key=order):
         base = group_base[key]
         if key in hidden or base == 0:
             rows.append(GroupRow(key, base, key in hidden, (), ()))
@@ -145,8 +156,10 @@ def _breakdown(
 
 
 def question_result(
-    question: Question, labels: list[tuple[str, str]], cube: Cube, weights: Weights, *, min_size: int
+    question: Question, labels: list[tuple[str, str]], cube: Cube, weights: Weights, *, min_size: int,
+    district_order: GroupOrder | None = None,
 ) -> QuestionResult:
+    """One question's figures; `district_order` sorts the district groups (default: by code, unknown last)."""
     counts = cube.counts.get(question.id, {})
     bases = _cell_bases(question, cube)
     base = sum(b for b, _ in bases.values())
@@ -168,7 +181,9 @@ def question_result(
     mean = _mean(counts, lambda _cell: 1.0, base, 1.0) if scale else None
     weighted_mean = _mean(counts, weights.weight, base, deff) if scale and weighted else None
     values = [value for value, _ in labels]
-    breakdowns = [_breakdown(dim, values, counts, bases, min_size, scale) for dim in range(len(DIMENSIONS))]
+    orders = _orders(district_order)
+    breakdowns = [_breakdown(dim, values, counts, bases, min_size, scale, orders[dim])
+                  for dim in range(len(DIMENSIONS))]
     return QuestionResult(question, base, dont_know, options, mean, weighted_mean, deff, breakdowns)
 
 
@@ -187,12 +202,14 @@ class RepresentationRow:
 
 
 def representation(
-    cells: Mapping[Cell, tuple[int, int]], population: Mapping[Cell, int], *, min_size: int | None = None
+    cells: Mapping[Cell, tuple[int, int]], population: Mapping[Cell, int], *, min_size: int | None = None,
+    district_order: GroupOrder | None = None,
 ) -> dict[str, list[RepresentationRow]]:
     """Who was invited and who answered, per district, age band and gender, beside the population.
 
     With `min_size` (public pages) groups with too few respondents are hidden like any breakdown.
     """
+    orders = _orders(district_order)
     answered_total = sum(done for _, done in cells.values())
     people = sum(population.values())
     result = {}
@@ -206,7 +223,7 @@ def representation(
         for cell, size in population.items():
             pop[cell[dim]] += size
         hidden = suppressed(answered, min_size) if min_size else set()
-        keys = sorted(set(invited) | set(pop), key=lambda k: (k == "", k))
+        keys = sorted(set(invited) | set(pop), key=orders[dim])
         result[name] = [
             RepresentationRow(
                 key, invited[key], answered[key], statistics.share(answered[key], answered_total),

@@ -61,3 +61,21 @@ async def test_demo_publishes_the_closed_demo_survey_once(db: Database) -> None:
     await demo.seed(db, random.Random(1), now + timedelta(days=1))
     rows = await queries.published_surveys(db)
     assert [(r["id"], r["published_at"]) for r in rows] == [(sid, "2026-11-25T12:00:00.000Z")]
+
+
+async def test_districts_come_in_swedish_order_in_every_breakdown_and_table(db: Database) -> None:
+    names = {"OST": "Östra Kvarnbyn", "VAS": "Västerhamn", "ALV": "Älvsby", "ABY": "Åby", "CEN": "Centrum"}
+    async with db.transaction() as tx:
+        for code, name in names.items():
+            await b.population(tx, await b.district(tx, code, name), "30-44", "woman", 100)
+        sid = await b.survey(tx)
+        q = await b.question(tx, sid, 1, "yes_no", "Trivs du?")
+        for code in names:
+            for _ in range(6):
+                await b.respondent(tx, sid, (code, "30-44", "woman"), {q: "yes"})
+        await b.respondent(tx, sid, ("", "30-44", "woman"), {q: "no"})
+    results = await _load(db, sid)
+    swedish = ["CEN", "VAS", "ABY", "ALV", "OST"]  # Centrum, Västerhamn, Åby, Älvsby, Östra Kvarnbyn
+    assert list(results.district_names) == swedish
+    assert [row.key for row in results.results[0].breakdowns[0].rows] == [*swedish, ""]  # unknown last
+    assert [row.key for row in results.representation["district"]] == [*swedish, ""]
