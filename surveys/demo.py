@@ -1,16 +1,19 @@
-"""Demo surveys for `panel demo`: one closed a month ago, one sent this afternoon with answers still coming in,
+"""Demo surveys for `panel demo`: one closed a month ago, one sent a few hours ago with answers still coming in,
 and a draft. They are sent through the real path (targeting, invitations, outbox) to the members the members
 demo created; deliveries and answers are then simulated with realistic timing: most members answer within
 minutes of the SMS, a tail over the following hours. Seeding twice changes nothing (surveys are found by title).
+
+As an analyst would, the demo sends at ten in the morning, Swedish time (never in the SMS quiet hours), and
+lets surveys close at eight in the evening, so the SMS say "Svara senast 2 december 20:00".
 """
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
-from panel.clock import to_db
+from panel.clock import STOCKHOLM, to_db
 from panel.db import Database, Transaction
 from panel.members.targeting import Target
 from sms import store as sms_store
@@ -20,6 +23,8 @@ from surveys.model import DONT_KNOW, SMS_KINDS
 
 INVITATION = "Hej {name}! Kommunens medborgarpanel har en ny fråga. Svara senast {deadline}: {link}"
 INVITATION_EN = "Hi {name}! The citizen panel has a new question. Please answer by {deadline}: {link}"
+SEND_TIME = time(10, 0)  # Stockholm time: office hours, well clear of the quiet hours
+CLOSE_TIME = time(20, 0)  # the evening of the last day
 
 
 @dataclass(frozen=True)
@@ -86,6 +91,22 @@ SURVEYS = (
 )
 
 
+def _local(day: date, moment: time) -> datetime:
+    return datetime.combine(day, moment, tzinfo=STOCKHOLM).astimezone(UTC)
+
+
+def sending_time(now: datetime, ago: timedelta) -> datetime:
+    """The latest SEND_TIME at least `ago` before `now`: "three hours ago" at 07:41 is yesterday at 10:00."""
+    latest = (now - ago).astimezone(STOCKHOLM)
+    sent = _local(latest.date(), SEND_TIME)
+    return sent if sent <= latest else _local(latest.date() - timedelta(days=1), SEND_TIME)
+
+
+def closing_time(start: datetime, open_for: timedelta) -> datetime:
+    """CLOSE_TIME on the day `open_for` after `start`."""
+    return _local((start + open_for).astimezone(STOCKHOLM).date(), CLOSE_TIME)
+
+
 def _minutes_to_answer(rng: random.Random) -> float:
     """Most answer within minutes of the SMS; some hours later (a log-normal with a median of 14 minutes)."""
     return min(rng.lognormvariate(2.64, 1.3), 60 * 24 * 6)
@@ -95,9 +116,10 @@ async def seed(db: Database, rng: random.Random, now: datetime, *, base_url: str
     for spec in sorted(SURVEYS, key=lambda s: -(s.sent_ago or timedelta(0)).total_seconds()):
         if await store.survey_by_title(db, spec.title) is not None:
             continue
-        sent_at = now - spec.sent_ago if spec.sent_ago else now
+        sent_at = sending_time(now, spec.sent_ago) if spec.sent_ago else now
+        closes_at = closing_time(sent_at, spec.open_for)
         draft = SurveyDraft(spec.title, spec.title_en, spec.intro, "", INVITATION, INVITATION_EN, "", "", None,
-                            sent_at + spec.open_for, 2, 1)
+                            closes_at, 2, 1)
         async with db.transaction() as tx:
             survey_id = await store.create_survey(tx, draft, user_id=None, now=to_db(sent_at - timedelta(days=1)))
             for question in spec.questions:
@@ -106,9 +128,9 @@ async def seed(db: Database, rng: random.Random, now: datetime, *, base_url: str
             continue
         await invitations.send_survey(db, survey_id, Target(), base_url=base_url, now=sent_at)
         async with db.transaction() as tx:
-            await _simulate(tx, rng, survey_id, spec, sent_at, min(now, sent_at + spec.open_for))
-            if sent_at + spec.open_for <= now:
-                await invitations.close(tx, survey_id, now=to_db(sent_at + spec.open_for))
+            await _simulate(tx, rng, survey_id, spec, sent_at, min(now, closes_at))
+            if closes_at <= now:
+                await invitations.close(tx, survey_id, now=to_db(closes_at))
 
 
 async def _simulate(tx: Transaction, rng: random.Random, survey_id: int, spec: DemoSurvey, sent_at: datetime,
