@@ -61,10 +61,14 @@ def unavailable(request: web.Request) -> web.Response:
 def answer_context(survey: Survey, pages: list[list[Question]], number: int, answers: dict[int, list[str]],
                    problems: list[AnswerProblem], *, action: str, preview: bool = False) -> dict[str, Any]:
     """What `surveys/answer.html` needs; the staff preview uses the same page."""
+    offset = sum(len(p) for p in pages[: number - 1])
+    page = pages[number - 1] if pages else []
     return {
-        "survey": survey, "page": pages[number - 1] if pages else [], "number": number, "page_count": len(pages),
+        "survey": survey, "page": page, "number": number, "page_count": len(pages),
         "answers": answers, "problems": problems, "problem_of": {p.question_id: p.message for p in problems},
-        "action": action, "preview": preview, "question_offset": sum(len(p) for p in pages[: number - 1]),
+        "action": action, "preview": preview, "question_offset": offset,
+        # The error summary names each question by the number the page shows beside it.
+        "question_number": {q.id: offset + index for index, q in enumerate(page, start=1)},
     }
 
 

@@ -7,16 +7,18 @@ draft; the store's statements check that, so a stale form after sending changes 
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from aiohttp import web
 
 from panel.auth import USER, require_role
-from panel.clock import local, now_db, utcnow
+from panel.clock import STOCKHOLM, from_db, local, now_db, to_db, utcnow
 from panel.i18n import _
 from panel.keys import DB, SETTINGS
 from panel.web import bad_request, render
 from sms import segments
+from sms.schedule import QuietHours
 from surveys import builder, invitation_store, invitations, store
 from surveys.model import KINDS, Question, Survey, sms_answerable
 
@@ -52,10 +54,31 @@ def question_values(question: Question | None) -> dict[str, Any]:
     }
 
 
+def _example_deadline(now: datetime) -> str:
+    """A closing time to count with before one is entered: 20:00 on the 30th of a coming September, the
+    longest month name, so the count is not too low."""
+    year = now.astimezone(STOCKHOLM).year + 1
+    return to_db(datetime(year, 9, 30, 20, 0, tzinfo=STOCKHOLM))
+
+
+def _deadline_for_counting(survey: Survey | None, values: dict[str, Any]) -> tuple[str, bool]:
+    """The closing time {deadline} is filled with: the form's (as typed, before saving), else the saved one,
+    else an example. The flag says it is the example."""
+    typed = str(values.get("closes_at") or "").strip()
+    if typed:
+        try:
+            return to_db(builder.parse_local_time(typed)), False
+        except ValueError:
+            pass  # the form says what is wrong with it; count with what there is
+    if survey is not None and survey.closes_at:
+        return survey.closes_at, False
+    return _example_deadline(utcnow()), True
+
+
 def sms_counts(request: web.Request, survey: Survey | None, values: dict[str, Any]) -> list[dict[str, Any]]:
     """Segments and price per message of each SMS text, filled in as a typical member gets it."""
     settings = request.app[SETTINGS]
-    closes_at = survey.closes_at if survey else None
+    closes_at, example = _deadline_for_counting(survey, values)
     counts = []
     for field, language in (("invitation_text", "sv"), ("invitation_text_en", "en"), ("reminder_text", "sv"),
                             ("reminder_text_en", "en")):
@@ -65,7 +88,8 @@ def sms_counts(request: web.Request, survey: Survey | None, values: dict[str, An
         sample = invitations.sample_text(text, base_url=settings.base_url, closes_at=closes_at, language=language)
         info = segments.count(sample)
         counts.append({"field": field, "sample": sample, "info": info,
-                       "cost": info.cost(settings.sms_price_per_segment)})
+                       "cost": info.cost(settings.sms_price_per_segment), "example_deadline": example,
+                       "deadline": invitations.format_deadline(closes_at, language)})
     return counts
 
 
@@ -82,15 +106,33 @@ async def survey_or_404(request: web.Request) -> Survey:
     return survey
 
 
-async def _survey_page(request: web.Request, survey: Survey, *, question_form: dict[str, Any] | None = None,
-                       problems: list[builder.Problem] | None = None, status: int = 200) -> web.Response:
+def sent_notice(request: web.Request, survey: Survey, now: datetime) -> dict[str, Any] | None:
+    """What the survey page says right after sending: how many invitations wait in the outbox, and when
+    their SMS go out if not straight away (a later opening time, or the quiet hours the dispatcher keeps)."""
+    if survey.state == "draft" or survey.sent_at is None:
+        return None
+    opens = from_db(survey.opens_at) if survey.opens_at else None
+    quiet = QuietHours.parse(request.app[SETTINGS].sms_quiet_hours)
+    return {
+        "invited": survey.invited_count,
+        "opens_at": opens if opens and opens > now else None,
+        "quiet_until": local(quiet.allowed_from(now)) if quiet and quiet.contains(now) else None,
+    }
+
+
+async def render_survey_page(request: web.Request, survey: Survey, *, question_form: dict[str, Any] | None = None,
+                             problems: list[builder.Problem] | None = None,
+                             close_problems: list[builder.Problem] | None = None,
+                             sent: bool = False, status: int = 200) -> web.Response:
+    """A survey's page; `problems` belong to the new-question form, `close_problems` to "close now"."""
     db = request.app[DB]
     questions = await store.questions_of(db, survey.id)
     return render(request, "surveys/survey.html", {
         "survey": survey, "questions": questions, "kinds": KINDS, "counts": await invitation_store.state_counts(
             db, survey.id), "sms_counts": sms_counts(request, survey, survey_values(survey)),
         "sms_answerable": sms_answerable(questions), "question": question_form or question_values(None),
-        "problems": problems or [], "editable": survey.state == "draft",
+        "problems": problems or [], "close_problems": close_problems or [], "editable": survey.state == "draft",
+        "sent_notice": sent_notice(request, survey, utcnow()) if sent else None,
     }, status=status)
 
 
@@ -126,7 +168,8 @@ async def create(request: web.Request) -> web.Response:
 @routes.get("/staff/surveys/{survey_id}")
 @require_role(*READERS)
 async def survey_page(request: web.Request) -> web.Response:
-    return await _survey_page(request, await survey_or_404(request))
+    return await render_survey_page(request, await survey_or_404(request),
+                                    sent=request.query.get("done") == "sent")
 
 
 @routes.get("/staff/surveys/{survey_id}/edit")
@@ -163,7 +206,7 @@ async def add_question(request: web.Request) -> web.Response:
     form = await request.post()
     draft, problems = builder.parse_question(form)
     if draft is None:
-        return await _survey_page(request, survey, question_form=dict(form), problems=problems, status=422)
+        return await render_survey_page(request, survey, question_form=dict(form), problems=problems, status=422)
     async with request.app[DB].transaction() as tx:
         added = await store.add_question(tx, survey.id, draft)
     if added is None:

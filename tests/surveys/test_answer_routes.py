@@ -78,6 +78,32 @@ async def test_missing_required_answer_shows_the_error_summary_and_stores_nothin
     assert await db.fetch_value("SELECT COUNT(*) FROM answers") == 0
 
 
+async def test_each_message_of_the_error_summary_names_its_question_and_links_to_it(
+    client: TestClient, db: Database
+) -> None:
+    await add_members(db, 1)
+    questions = [
+        {"kind": "yes_no", "text": "Sida ett?", "required": "on", "page": "1"},
+        {"kind": "yes_no", "text": "Första?", "required": "on", "page": "2"},
+        {"kind": "scale_5", "text": "Andra?", "required": "on", "page": "2"},
+        {"kind": "free_text", "text": "Tredje?", "required": "on", "page": "2"},
+    ]
+    survey_id = await make_survey(db, questions)
+    await invitations.send_survey(db, survey_id, Target(), base_url="http://x", now=utcnow())
+    token = await db.fetch_value("SELECT token FROM invitations")
+    ids = [r["id"] for r in await db.fetch_all("SELECT id FROM questions ORDER BY position")]
+    response = await post_form(client, f"/s/{token}", {"page": "2"}, page=f"/s/{token}?p=2")
+    page = await response.text()
+    assert response.status == 422
+    summary = page.split('class="error-summary"')[1].split("</div>")[0]
+    # Numbered as on the page: page 2 starts at question 2.
+    links = re.findall(r'<a href="#(q\d+)">([^<]*)</a>', summary)
+    assert links == [(f"q{ids[1]}", "Fråga 2: Välj ett svar."), (f"q{ids[2]}", "Fråga 3: Välj ett svar."),
+                     (f"q{ids[3]}", "Fråga 4: Skriv ett svar.")]
+    assert f'<fieldset id="q{ids[1]}"' in page and f'<fieldset id="q{ids[2]}"' in page  # the links' targets
+    assert f'<textarea id="q{ids[3]}"' in page
+
+
 async def test_pages_keep_partial_answers(client: TestClient, db: Database) -> None:
     await add_members(db, 1)
     questions = [

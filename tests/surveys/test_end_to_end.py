@@ -108,7 +108,8 @@ async def test_a_whole_survey(client: TestClient, app: web.Application, fake: Fa
     assert len(fake.sent_to(WEB)) == 1
 
     # Closing early: the link stops working and the counts stay as they were.
-    closed = await post_form(client, f"/staff/surveys/{survey_id}/close", {}, page=f"/staff/surveys/{survey_id}")
+    closed = await post_form(client, f"/staff/surveys/{survey_id}/close", {"confirm": "yes"},
+                             page=f"/staff/surveys/{survey_id}")
     assert closed.status == 200
     assert (await client.get(f"/s/{links[SILENT]}")).status == 404
     assert await db.fetch_value("SELECT COUNT(*) FROM invitations WHERE completed_at IS NOT NULL") == 2
