@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
-import subprocess
 import sys
 from pathlib import Path
 
@@ -72,20 +72,24 @@ async def test_a_new_account_is_a_viewer_unless_chosen(client, login) -> None:
     assert re.findall(r'<option value="(\w+)" selected>', new_role.group(1)) == ["viewer"]
 
 
-def _panel(settings: Settings, *args: str, password: str) -> subprocess.CompletedProcess[str]:
+async def _panel(settings: Settings, *args: str, password: str) -> tuple[int, str]:
+    """Run `panel ARGS` with `password` on stdin; (exit code, stderr). Asynchronously, so the app under
+    test keeps serving its event loop (and finishing its own writes) while the command waits for the database."""
     env = {"PANEL_DATABASE": settings.database, "PATH": "/usr/bin:/bin"}
-    return subprocess.run(  # noqa: S603 - our own CLI with fixed arguments
-        [sys.executable, "-m", "panel", *args], input=password + "\n", capture_output=True,
-        text=True, env=env, cwd=Path(__file__).parents[2], timeout=120, check=False,
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "panel", *args, env=env, cwd=Path(__file__).parents[2],
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )
+    _, stderr = await asyncio.wait_for(process.communicate((password + "\n").encode()), timeout=120)
+    return int(process.returncode or 0), stderr.decode()
 
 
 async def test_the_command_line_sets_a_password_read_from_stdin(settings: Settings, client, app, make_user) -> None:
     user = await make_user("analyst")
     before = await app[DB].fetch_value("SELECT password_hash FROM users WHERE id = ?", (user.id,))
-    done = _panel(settings, "set-password", user.username, password=NEW)
-    assert done.returncode == 0, done.stderr
+    code, stderr = await _panel(settings, "set-password", user.username, password=NEW)
+    assert code == 0, stderr
     assert await app[DB].fetch_value("SELECT password_hash FROM users WHERE id = ?", (user.id,)) != before
-    assert _panel(settings, "set-password", user.username, password="kort").returncode == 2
-    missing = _panel(settings, "set-password", "ingen", password=NEW)
-    assert missing.returncode == 1 and "no user ingen" in missing.stderr
+    assert (await _panel(settings, "set-password", user.username, password="kort"))[0] == 2
+    code, stderr = await _panel(settings, "set-password", "ingen", password=NEW)
+    assert code == 1 and "no user ingen" in stderr
