@@ -26,8 +26,8 @@ from .public_routes import text_fields
 
 routes = web.RouteTableDef()
 PAGE = "/staff/categories"
-ONE = PAGE + r"/{id:\d+}"
-PHRASE = ONE + r"/phrases/{phrase:\d+}"
+ONE = PAGE + r"/{id:\d{1,18}}"
+PHRASE = ONE + r"/phrases/{phrase:\d{1,18}}"
 # A new category starts with the deadlines most categories have.
 NEW_VALUES = {"ack_days": "2", "answer_days": "10"}
 

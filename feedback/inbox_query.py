@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 
 from feedback.handling import CHANNELS, KINDS, STATES
 from panel.i18n import _
+from panel.numbers import whole
 
 PAGE_SIZE = 25
 # "active" (the default) is every case not finished; "all" is everything.
@@ -87,18 +88,19 @@ def parse_inbox_query(raw: Mapping[str, str]) -> InboxQuery:
     sort = _choice(raw, "sort", SORTS, "due")
     order = _choice(raw, "order", ("asc", "desc"), _DEFAULT_ORDER[sort])
     category_text = raw.get("category", "").strip()
-    if category_text and not category_text.isdigit():
+    category = whole(category_text)
+    if category_text and category is None:
         raise QueryError(_("Okänd kategori."))
     assignee = raw.get("assignee", "").strip()
-    if assignee not in ("", "me", "none") and not assignee.isdigit():
+    if assignee not in ("", "me", "none") and whole(assignee) is None:
         raise QueryError(_("Okänd handläggare."))
-    page_text = raw.get("page", "1").strip() or "1"
-    if not page_text.isdigit() or not 1 <= int(page_text) <= 100_000:
+    page = whole(raw.get("page", "1").strip() or "1")
+    if page is None or not 1 <= page <= 100_000:
         raise QueryError(_("Sidnumret måste vara ett positivt heltal."))
     return InboxQuery(
         state=state,
         kind=kind,
-        category=int(category_text) if category_text else None,
+        category=category,
         channel=channel,
         department=raw.get("department", "").strip()[:100],
         assignee=assignee,
@@ -106,7 +108,7 @@ def parse_inbox_query(raw: Mapping[str, str]) -> InboxQuery:
         text=raw.get("text", "").strip()[:200],
         sort=sort,
         order=order,
-        page=int(page_text),
+        page=page,
     )
 
 

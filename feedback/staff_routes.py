@@ -17,6 +17,7 @@ from panel.auth import logged_in_user, require_role
 from panel.db import Row
 from panel.i18n import _
 from panel.keys import DB, SETTINGS
+from panel.numbers import whole
 from panel.web import bad_request, form_value, render
 
 from . import case_actions
@@ -76,14 +77,14 @@ async def _render_case(request: web.Request, case: Row, *, status: int = 200, sh
                        **extra: Any) -> web.Response:
     phrase = request.query.get("phrase", "")
     context = await case_page_context(request.app[DB], request.app[SETTINGS], case, show_contact=show_contact,
-                                      phrase_id=int(phrase) if phrase.isdigit() else None)
+                                      phrase_id=whole(phrase))
     context.update(labels=LABELS, event_label=staff_event_label, event_detail=staff_event_detail,
                    done=request.query.get("done", ""), errors={}, values={}, conflict=False)
     context.update(extra)
     return render(request, "feedback/case.html", context, status=status)
 
 
-@routes.get(r"/staff/cases/{id:\d+}")
+@routes.get(r"/staff/cases/{id:\d{1,18}}")
 @require_role(*STAFF)
 async def case_page(request: web.Request) -> web.Response:
     case = await _case_or_404(request)
@@ -94,7 +95,7 @@ async def case_page(request: web.Request) -> web.Response:
     return await _render_case(request, case, show_contact=show_contact)
 
 
-@routes.post(r"/staff/cases/{id:\d+}/decision")
+@routes.post(r"/staff/cases/{id:\d{1,18}}/decision")
 @require_role(*STAFF)
 async def decide(request: web.Request) -> web.Response:
     case = await _case_or_404(request)
@@ -118,7 +119,7 @@ async def _changed(request: web.Request, values: dict[str, str] | None = None) -
     return await _render_case(request, fresh, status=409, values=values or {}, conflict=True)
 
 
-@routes.post(r"/staff/cases/{id:\d+}/handling")
+@routes.post(r"/staff/cases/{id:\d{1,18}}/handling")
 @require_role(*STAFF)
 async def change_handling(request: web.Request) -> web.Response:
     case = await _case_or_404(request)
@@ -126,13 +127,14 @@ async def change_handling(request: web.Request) -> web.Response:
     assignee, priority = form_value(form, "assignee"), form_value(form, "priority")
     handler_ids = {row["id"] for row in await store.handlers(request.app[DB])}
     errors = {}
-    if assignee and (not assignee.isdigit() or int(assignee) not in handler_ids):
+    assignee_id = whole(assignee)
+    if assignee and assignee_id not in handler_ids:
         errors["assignee"] = _("Välj en handläggare i listan.")
     if priority not in PRIORITIES:
         errors["priority"] = _("Välj en prioritet.")
     if errors:
         return await _render_case(request, case, status=422, errors=errors)
-    change = case_actions.HandlingChange(int(assignee) if assignee else None, priority,
+    change = case_actions.HandlingChange(assignee_id, priority,
                                          form_value(form, "secret") == "1")
     try:
         async with request.app[DB].transaction() as tx:
@@ -143,7 +145,7 @@ async def change_handling(request: web.Request) -> web.Response:
     raise web.HTTPSeeOther(f"/staff/cases/{case['id']}?done=handling")
 
 
-@routes.post(r"/staff/cases/{id:\d+}/merge")
+@routes.post(r"/staff/cases/{id:\d{1,18}}/merge")
 @require_role(*STAFF)
 async def merge(request: web.Request) -> web.Response:
     case = await _case_or_404(request)
@@ -165,7 +167,7 @@ async def merge(request: web.Request) -> web.Response:
     raise web.HTTPSeeOther(f"/staff/cases/{case['id']}?done=merge")
 
 
-@routes.get(r"/staff/cases/{id:\d+}/attachments/{attachment:\d+}")
+@routes.get(r"/staff/cases/{id:\d{1,18}}/attachments/{attachment:\d{1,18}}")
 @require_role(*STAFF)
 async def download_attachment(request: web.Request) -> web.Response:
     case_id, attachment_id = int(request.match_info["id"]), int(request.match_info["attachment"])
@@ -217,10 +219,10 @@ async def add_phrase(request: web.Request) -> web.Response:
         errors["body"] = _("Skriv frasens text.")
     categories = await store.categories(db)
     category_ids = {row["id"] for row in categories}
-    if values["category"] and (not values["category"].isdigit() or int(values["category"]) not in category_ids):
+    category_id = whole(values["category"])
+    if values["category"] and category_id not in category_ids:
         errors["category"] = _("Välj en kategori i listan.")
     if not errors:
-        category_id = int(values["category"]) if values["category"] else None
         code = next((row["code"] for row in categories if row["id"] == category_id), "")
         user = logged_in_user(request)
         async with db.transaction() as tx:
@@ -235,7 +237,7 @@ async def add_phrase(request: web.Request) -> web.Response:
     return await _render_phrases(request, status=422, errors=errors, values=values)
 
 
-@routes.post(r"/staff/cases/phrases/{id:\d+}/delete")
+@routes.post(r"/staff/cases/phrases/{id:\d{1,18}}/delete")
 @require_role(*STAFF)
 async def delete_phrase(request: web.Request) -> web.Response:
     phrase_id = int(request.match_info["id"])

@@ -25,6 +25,7 @@ from panel.auth import logged_in_user, require_role
 from panel.db import Database, Row, Transaction
 from panel.i18n import _
 from panel.keys import DB, SETTINGS
+from panel.numbers import whole
 from panel.web import form_value, render
 from surveys.results import assemble
 from surveys.results import opendata as results_opendata
@@ -107,7 +108,7 @@ async def surveys(request: web.Request) -> web.Response:
     ]})
 
 
-@routes.get(r"/api/v1/surveys/{id:\d+}/results")
+@routes.get(r"/api/v1/surveys/{id:\d{1,18}}/results")
 async def survey_results(request: web.Request) -> web.Response:
     settings = request.app[SETTINGS]
     survey_id = int(request.match_info["id"])
@@ -244,10 +245,11 @@ async def tokens_change(request: web.Request) -> web.Response:
     now = clock.now_db()
     revoke = form_value(form, "revoke")
     if revoke:
-        if not revoke.isdigit():
+        token_id = whole(revoke)
+        if token_id is None:
             return await _tokens_page(request, error=_("Okänd nyckel."), status=400)
         async with request.app[DB].transaction() as tx:
-            if await revoke_token(tx, int(revoke), now):
+            if await revoke_token(tx, token_id, now):
                 await audit.record(tx, user.id, "revoke_api_token", "api_token", revoke)
         raise web.HTTPSeeOther("/staff/api-tokens")
     name = form_value(form, "name", limit=100)

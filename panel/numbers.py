@@ -38,3 +38,14 @@ def percent(value: float | None, digits: int = 0) -> str:
     if value is None:
         return MISSING
     return _pattern(digits, True).apply(value, _locale(current_language()))
+
+
+def whole(text: str, *, max_digits: int = 18) -> int | None:
+    """`text` as a whole number if it is one written with the digits 0-9 (at most `max_digits`), else None.
+
+    `str.isdigit()` alone lets through "²" and other Unicode digits that `int()` refuses, and numbers too
+    large for SQLite's integers: typed or tampered input must end in a clear 4xx, never a 500.
+    """
+    if not text or len(text) > max_digits or not (text.isascii() and text.isdigit()):
+        return None
+    return int(text)

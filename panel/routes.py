@@ -12,6 +12,7 @@ from panel.auth import ROLES, USER, LoginThrottled, logged_in_user, require_role
 from panel.i18n import LANGUAGES, _
 from panel.keys import DB, SETTINGS
 from panel.middleware import LANGUAGE_COOKIE
+from panel.numbers import whole
 from panel.web import bad_request, client_address, form_value, render
 
 routes = web.RouteTableDef()
@@ -133,7 +134,7 @@ async def create_user(request: web.Request) -> web.Response:
     raise web.HTTPSeeOther("/staff/users")
 
 
-@routes.post("/staff/users/{id:\\d+}")
+@routes.post("/staff/users/{id:\\d{1,18}}")
 @require_role("admin")
 async def update_user(request: web.Request) -> web.Response:
     form = await request.post()
@@ -155,19 +156,20 @@ async def update_user(request: web.Request) -> web.Response:
 async def set_password(request: web.Request) -> web.Response:
     form = await request.post()
     admin, db = logged_in_user(request), request.app[DB]
-    user_id, password = form_value(form, "user"), str(form.get("password", ""))
+    user_text, password = form_value(form, "user"), str(form.get("password", ""))
+    user_id = whole(user_text)
     errors = []
-    if not user_id.isdigit() or not any(u["id"] == int(user_id) for u in await store.list_users(db)):
+    if user_id is None or not any(u["id"] == user_id for u in await store.list_users(db)):
         errors.append(_("Välj ett konto."))
     if problem := auth.check_new_password(password):
         errors.append(problem)
-    if errors:
+    if errors or user_id is None:
         context = {"users": await store.list_users(db), "roles": ROLES, "password_errors": errors,
-                   "password_user": user_id}
+                   "password_user": user_text}
         return render(request, "panel/users.html", context, status=422)
     password_hash = await auth.hash_password(password)  # slow on purpose: outside the write transaction
     async with db.transaction() as tx:
-        await store.set_password(tx, int(user_id), password_hash)
+        await store.set_password(tx, user_id, password_hash)
         await audit.record(tx, admin.id, "set_password", "user", user_id)
     raise web.HTTPSeeOther("/staff/users?done=password")
 
@@ -178,7 +180,7 @@ async def audit_log(request: web.Request) -> web.Response:
     before = request.query.get("before", "")
     object_type = request.query.get("type", "")[:50]
     rows = await store.audit_page(
-        request.app[DB], object_type=object_type, before_id=int(before) if before.isdigit() else None, limit=100
+        request.app[DB], object_type=object_type, before_id=whole(before), limit=100
     )
     return render(request, "panel/audit.html", {
         "rows": rows, "object_type": object_type, "actions": audit.action_labels(),

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from panel.clock import to_db
 from panel.db import Row, Transaction
+from panel.numbers import whole
 from sms import policy, store
 from sms.hooks import SmsHooks
 
@@ -24,7 +25,7 @@ async def notify(tx: Transaction, hooks: SmsHooks, row: Row) -> None:
 
 
 def _code(text: str) -> int | None:
-    return int(text) if text.isdigit() else None
+    return whole(text, max_digits=9)
 
 
 async def advance(tx: Transaction, hooks: SmsHooks, message_id: int, *, provider_sid: str, state: str,

@@ -19,6 +19,7 @@ from panel.db import Row
 from panel.i18n import _, set_language
 from panel.keys import DB
 from panel.middleware import LANGUAGE_COOKIE
+from panel.numbers import whole
 from panel.web import bad_request, render
 from surveys import invitation_store, store
 from surveys.answering import AnswerProblem, first_unanswered_page, validate_page
@@ -73,7 +74,8 @@ def answer_context(survey: Survey, pages: list[list[Question]], number: int, ans
 
 
 def _page_number(text: str, page_count: int) -> int | None:
-    return int(text) if text.isdigit() and 1 <= int(text) <= page_count else None
+    number = whole(text)
+    return number if number is not None and 1 <= number <= page_count else None
 
 
 @routes.get("/s/{token}")

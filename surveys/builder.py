@@ -14,6 +14,7 @@ from typing import Any
 
 from panel.clock import STOCKHOLM
 from panel.i18n import _
+from panel.numbers import whole
 from surveys.model import FREE_TEXT, KINDS, MULTIPLE, SINGLE, Question
 
 PLACEHOLDERS = ("{link}", "{deadline}", "{name}")
@@ -69,6 +70,8 @@ def parse_local_time(text: str) -> datetime:
     moment = datetime.fromisoformat(text)
     if moment.tzinfo is not None:
         raise ValueError("a local time has no zone")
+    if not 2000 <= moment.year <= 2200:  # also keeps the conversion to UTC inside datetime's range
+        raise ValueError("a year this system will not see")
     return moment.replace(tzinfo=STOCKHOLM)
 
 
@@ -86,12 +89,12 @@ def sms_text_problems(field: str, text: str, *, needs_link: bool) -> list[Proble
 
 
 def _whole_number(form: Mapping[str, Any], name: str, low: int, high: int, problems: list[Problem]) -> int:
-    text = _field(form, name) or "0"
-    if not text.isdigit() or not low <= int(text) <= high:
+    value = whole(_field(form, name) or "0")
+    if value is None or not low <= value <= high:
         problems.append(Problem(name, _("Ange ett heltal från {low} till {high}.")
                                 .replace("{low}", str(low)).replace("{high}", str(high))))
         return 0
-    return int(text)
+    return value
 
 
 def parse_survey(form: Mapping[str, Any], *, now: datetime) -> tuple[SurveyDraft | None, list[Problem]]:
@@ -170,15 +173,15 @@ def parse_question(form: Mapping[str, Any]) -> tuple[QuestionDraft | None, list[
             problems.append(Problem("options_en", _("Ange lika många engelska alternativ som svenska.")))
     else:
         options, options_en = (), ()  # only choice questions have options; ignore leftovers from the form
-    page_text = _field(form, "page") or "1"
-    if not page_text.isdigit() or not 1 <= int(page_text) <= 50:
+    page = whole(_field(form, "page") or "1")
+    if page is None or not 1 <= page <= 50:
         problems.append(Problem("page", _("Ange sidnummer från 1 till 50.")))
     if problems:
         return None, problems
     return QuestionDraft(
         kind=kind, text=text, text_en=_field(form, "text_en"), required=form.get("required") == "on",
         dont_know=form.get("dont_know") == "on" and kind != FREE_TEXT, options=options, options_en=options_en,
-        page=int(page_text),
+        page=page or 1,
     ), []
 
 

@@ -20,6 +20,7 @@ from panel.clock import from_db, now_db, utcnow
 from panel.i18n import _, set_language
 from panel.keys import DB, SETTINGS
 from panel.members.targeting import Target, TargetError, count_recipients, form_context, target_from_form
+from panel.numbers import whole
 from panel.web import bad_request, render
 from surveys import builder, invitations, store
 from surveys.answer_routes import answer_context
@@ -38,7 +39,8 @@ async def preview(request: web.Request) -> web.Response:
     if request.query.get("lang") in ("sv", "en"):
         set_language(request.query["lang"])
     page_text = request.query.get("p", "1")
-    number = int(page_text) if page_text.isdigit() and 1 <= int(page_text) <= max(len(pages), 1) else 1
+    number = whole(page_text) or 1
+    number = number if number <= max(len(pages), 1) else 1
     context = answer_context(survey, pages, number, {}, [], action=request.path, preview=True)
     return render(request, "surveys/answer.html", {**context, "token": ""})
 

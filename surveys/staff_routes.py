@@ -16,6 +16,7 @@ from panel.auth import USER, require_role
 from panel.clock import STOCKHOLM, from_db, local, now_db, to_db, utcnow
 from panel.i18n import _
 from panel.keys import DB, SETTINGS
+from panel.numbers import whole
 from panel.web import bad_request, render
 from sms import segments
 from sms.schedule import QuietHours
@@ -99,8 +100,8 @@ def not_draft(request: web.Request) -> web.Response:
 
 
 async def survey_or_404(request: web.Request) -> Survey:
-    survey_id = request.match_info["survey_id"]
-    survey = await store.get_survey(request.app[DB], int(survey_id)) if survey_id.isdigit() else None
+    survey_id = whole(request.match_info["survey_id"])
+    survey = await store.get_survey(request.app[DB], survey_id) if survey_id is not None else None
     if survey is None:
         raise web.HTTPNotFound()
     return survey

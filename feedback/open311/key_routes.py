@@ -63,7 +63,7 @@ async def create_key(request: web.Request) -> web.Response:
     return await page(request, new_key=key, new_key_name=name)
 
 
-@routes.post(PAGE + "/{key_id:\\d+}/revoke")
+@routes.post(PAGE + "/{key_id:\\d{1,18}}/revoke")
 @require_role("admin")
 async def revoke_key(request: web.Request) -> web.Response:
     key_id = int(request.match_info["key_id"])

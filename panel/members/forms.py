@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from panel import phones
 from panel.i18n import _
 from panel.members.vocab import GENDERS, LANGUAGES, MIN_AGE
+from panel.numbers import whole
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _GENDER_WORDS = {
@@ -74,7 +75,7 @@ def parse_details(
     birth_year: int | None = None
     year_text = values.get("birth_year", "").strip()
     if year_text:
-        if not (year_text.isdigit() and len(year_text) == 4):
+        if len(year_text) != 4 or whole(year_text) is None:
             errors["birth_year"] = _("Ange födelseåret med fyra siffror, till exempel 1985.")
         elif int(year_text) < year - MAX_AGE:
             errors["birth_year"] = _("Kontrollera födelseåret: det ska vara {first} eller senare.").format(

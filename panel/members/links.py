@@ -9,6 +9,8 @@ import base64
 import hashlib
 import hmac
 
+from panel.numbers import whole
+
 
 def _signature(secret: bytes, member_id: int) -> str:
     digest = hmac.new(secret, f"leave:{member_id}".encode(), hashlib.sha256).digest()
@@ -21,9 +23,9 @@ def leave_token(secret: bytes, member_id: int) -> str:
 
 def member_from_leave_token(secret: bytes, token: str) -> int | None:
     member_text, _dot, signature = token.partition(".")
-    if not member_text.isdigit() or len(member_text) > 12:
+    member_id = whole(member_text, max_digits=12)
+    if member_id is None:
         return None
-    member_id = int(member_text)
     return member_id if hmac.compare_digest(signature, _signature(secret, member_id)) else None
 
 

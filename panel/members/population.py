@@ -17,6 +17,7 @@ from datetime import date
 
 from panel.i18n import _
 from panel.members.vocab import AGE_BANDS, age_band
+from panel.numbers import whole
 
 UNDER, OVER = 0.8, 1.25
 _GENDERS = {"kvinna": "woman", "kvinnor": "woman", "k": "woman", "woman": "woman", "women": "woman",
@@ -80,13 +81,14 @@ def parse_population(data: bytes, district_ids: Mapping[str, int]) -> list[Cell]
                 line=line, bands=", ".join(AGE_BANDS)))
         if gender is None:
             problems.append(_("Rad {line}: kön ska vara kvinna eller man.").format(line=line))
-        if not count_text.isdigit():
+        count = whole(count_text, max_digits=9)
+        if count is None:
             problems.append(_("Rad {line}: antal ska vara ett heltal.").format(line=line))
-        if district_id is not None and band in AGE_BANDS and gender and count_text.isdigit():
+        if district_id is not None and band in AGE_BANDS and gender and count is not None:
             key = (district_id, band, gender)
             if key in cells:
                 problems.append(_("Rad {line}: samma grupp finns två gånger.").format(line=line))
-            cells[key] = Cell(district_id, band, gender, int(count_text))
+            cells[key] = Cell(district_id, band, gender, count)
     if problems:
         raise PopulationError(problems[:50])
     return list(cells.values())

@@ -20,6 +20,7 @@ from panel.keys import DB
 from panel.members import lifecycle, rights, store, vocab
 from panel.members.forms import parse_details, search_text
 from panel.members.hooks import MEMBER_HOOKS
+from panel.numbers import whole
 from panel.web import bad_request, form_value, render
 
 routes = web.RouteTableDef()
@@ -32,7 +33,7 @@ def _filter(query: MultiMapping[str]) -> store.ListFilter:
     district = query.get("district", "")
     return store.ListFilter(
         status=query.get("status", "") if query.get("status", "") in vocab.STATUSES else "",
-        district_id=int(district) if district.isdigit() else None,
+        district_id=whole(district),
         gender=query.get("gender", "") if query.get("gender", "") in vocab.GENDERS else "",
         language=query.get("language", "") if query.get("language", "") in vocab.LANGUAGES else "",
         search=search_text(query.get("q", "")),
@@ -57,7 +58,7 @@ async def member_list(request: web.Request) -> web.Response:
     db, user = request.app[DB], logged_in_user(request)
     flt = _filter(request.query)
     before = request.query.get("before", "")
-    rows = await store.list_members(db, flt, before_id=int(before) if before.isdigit() else None, limit=PAGE_SIZE)
+    rows = await store.list_members(db, flt, before_id=whole(before), limit=PAGE_SIZE)
     async with db.transaction() as tx:
         await audit.record(tx, user.id, "list", "member", "list", detail=_audit_detail(flt))
     next_before = rows[PAGE_SIZE - 1]["id"] if len(rows) > PAGE_SIZE else None
@@ -81,7 +82,7 @@ async def _member_context(request: web.Request, member: Row) -> dict[str, Any]:
     }
 
 
-@routes.get("/staff/members/{id:\\d+}")
+@routes.get("/staff/members/{id:\\d{1,18}}")
 @require_role("analyst")
 async def member_page(request: web.Request) -> web.Response:
     db, user = request.app[DB], logged_in_user(request)
@@ -93,7 +94,7 @@ async def member_page(request: web.Request) -> web.Response:
     return render(request, "members/member.html", await _member_context(request, member))
 
 
-@routes.post("/staff/members/{id:\\d+}")
+@routes.post("/staff/members/{id:\\d{1,18}}")
 @require_role("analyst")
 async def edit_member(request: web.Request) -> web.Response:
     """Correct a member's details, e.g. after a phone call; the consent record stays as it was given."""
@@ -117,7 +118,7 @@ async def edit_member(request: web.Request) -> web.Response:
     raise web.HTTPSeeOther(f"/staff/members/{member_id}?notice=saved")
 
 
-@routes.post("/staff/members/{id:\\d+}/status")
+@routes.post("/staff/members/{id:\\d{1,18}}/status")
 @require_role("analyst")
 async def change_status(request: web.Request) -> web.Response:
     form = await request.post()
@@ -137,7 +138,7 @@ async def change_status(request: web.Request) -> web.Response:
     raise web.HTTPSeeOther(f"/staff/members/{member_id}?notice=status")
 
 
-@routes.get("/staff/members/{id:\\d+}/export.{fmt:(json|csv)}")
+@routes.get("/staff/members/{id:\\d{1,18}}/export.{fmt:(json|csv)}")
 @require_role("admin")
 async def export(request: web.Request) -> web.Response:
     db, user, member_id = request.app[DB], logged_in_user(request), _member_id(request)
@@ -155,7 +156,7 @@ async def export(request: web.Request) -> web.Response:
     )
 
 
-@routes.get("/staff/members/{id:\\d+}/erase")
+@routes.get("/staff/members/{id:\\d{1,18}}/erase")
 @require_role("admin")
 async def erase_page(request: web.Request) -> web.Response:
     member = await store.get_member(request.app[DB], _member_id(request))
@@ -164,7 +165,7 @@ async def erase_page(request: web.Request) -> web.Response:
     return render(request, "members/erase.html", {"m": member, "labels": vocab})
 
 
-@routes.post("/staff/members/{id:\\d+}/erase")
+@routes.post("/staff/members/{id:\\d{1,18}}/erase")
 @require_role("admin")
 async def erase(request: web.Request) -> web.Response:
     form = await request.post()

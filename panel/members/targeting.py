@@ -23,6 +23,7 @@ from panel.i18n import _
 from panel.members import sampling, target_queries
 from panel.members.target_queries import Reader
 from panel.members.vocab import AGE_BANDS, GENDERS, LANGUAGES, age_band
+from panel.numbers import whole
 
 __all__ = [
     "AGE_BANDS",
@@ -171,10 +172,11 @@ def _whole(form: MultiMapping[Any], name: str, errors: dict[str, str], message: 
     text = str(form.get(name, "")).strip()
     if not text:
         return None
-    if not text.isdigit() or not low <= int(text) <= high:
+    value = whole(text)
+    if value is None or not low <= value <= high:
         errors[name] = message
         return None
-    return int(text)
+    return value
 
 
 def _choices(form: MultiMapping[Any], name: str, allowed: tuple[str, ...] | None) -> tuple[str, ...]:

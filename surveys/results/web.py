@@ -72,7 +72,7 @@ def _int_query(request: web.Request, name: str, default: int) -> int:
         return default
 
 
-@routes.get(r"/staff/surveys/{id:\d+}/results")
+@routes.get(r"/staff/surveys/{id:\d{1,18}}/results")
 @require_role(*VIEWERS)
 async def results_page(request: web.Request) -> web.Response:
     results = await _load(request)
@@ -95,7 +95,7 @@ async def results_page(request: web.Request) -> web.Response:
     ))
 
 
-@routes.get(r"/staff/surveys/{id:\d+}/results/report")
+@routes.get(r"/staff/surveys/{id:\d{1,18}}/results/report")
 @require_role(*VIEWERS)
 async def report_page(request: web.Request) -> web.Response:
     results = await _load(request)
@@ -111,7 +111,7 @@ def _download(body: str | bytes, filename: str, content_type: str) -> web.Respon
     )
 
 
-@routes.get(r"/staff/surveys/{id:\d+}/results.{fmt:csv|xlsx}")
+@routes.get(r"/staff/surveys/{id:\d{1,18}}/results.{fmt:csv|xlsx}")
 @require_role(*VIEWERS)
 async def export_results(request: web.Request) -> web.Response:
     results = await _load(request)
@@ -126,7 +126,7 @@ async def export_results(request: web.Request) -> web.Response:
     return _download(workbook, f"{name}.xlsx", XLSX)
 
 
-@routes.get(r"/staff/surveys/{id:\d+}/results/answers.{fmt:csv|xlsx}")
+@routes.get(r"/staff/surveys/{id:\d{1,18}}/results/answers.{fmt:csv|xlsx}")
 @require_role("analyst")
 async def export_answers(request: web.Request) -> web.StreamResponse:
     results = await _load(request)
@@ -151,7 +151,7 @@ async def export_answers(request: web.Request) -> web.StreamResponse:
     return response
 
 
-@routes.post(r"/staff/surveys/{id:\d+}/results/publish")
+@routes.post(r"/staff/surveys/{id:\d{1,18}}/results/publish")
 @require_role("analyst")
 async def publish(request: web.Request) -> web.Response:
     survey_id = _survey_id(request)
@@ -183,14 +183,14 @@ async def public_list(request: web.Request) -> web.Response:
     return render(request, "results/public_list.html", {"surveys": surveys})
 
 
-@routes.get(r"/results/{id:\d+}")
+@routes.get(r"/results/{id:\d{1,18}}")
 async def public_page(request: web.Request) -> web.Response:
     results = await _load(request, public=True)
     await assemble.add_trends(request.app[DB], results, language=current_language())
     return render(request, "results/public.html", _page(results))
 
 
-@routes.get(r"/results/{id:\d+}.json")
+@routes.get(r"/results/{id:\d{1,18}}.json")
 async def public_json(request: web.Request) -> web.Response:
     results = await _load(request, public=True, language="sv")  # open data speaks the source language
     settings = request.app[SETTINGS]

@@ -33,6 +33,8 @@ def test_a_good_survey_parses_with_stockholm_times() -> None:
     ({"reminder_text": "Påminnelse utan länk"}, "reminder_text"),
     ({"closes_at": ""}, "closes_at"),
     ({"closes_at": "1 december"}, "closes_at"),
+    ({"closes_at": "0001-01-01T00:30"}, "closes_at"),  # out of datetime's range once in UTC
+    ({"closes_at": "9999-12-31T23:30"}, "closes_at"),
     ({"closes_at": "2026-11-01T18:00"}, "closes_at"),  # already past
     ({"opens_at": "2026-12-02T08:00"}, "opens_at"),  # opens after closing
     ({"reminder_after_days": "-1"}, "reminder_after_days"),
