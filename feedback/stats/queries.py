@@ -66,15 +66,16 @@ async def volumes(db: Database, scope: Scope, by: str) -> dict[str, int]:
 async def totals(db: Database, scope: Scope, now: str) -> Row:
     """Cases, those resolved at first contact, and the answer deadline record of the period's cases.
 
-    A deadline counts once it is settled: answered (on time or late), or overdue now without an answer — by the
-    inbox's definition (`feedback.store.overdue_sql`), so a case waiting for the resident's completion, or one
-    rejected or closed without an answer, is not counted as a missed deadline.
+    A deadline counts once it is settled: answered (on time or late), or passed without an answer — whatever
+    became of the case since (closed, rejected or waiting for the resident): closing a late case must not
+    erase the miss from the published record. The inbox's "overdue now" (`feedback.store.overdue_sql`) is a
+    different question, about today's backlog.
     """
     row = await db.fetch_one(
         "SELECT COUNT(*) AS cases,"
         " COALESCE(SUM(c.answered_directly), 0) AS first_contact,"
         " COUNT(c.answered_at) AS answered,"
-        f" COALESCE(SUM(c.answer_due_at IS NOT NULL AND (c.answered_at IS NOT NULL OR {overdue_sql('c')})), 0)"
+        " COALESCE(SUM(c.answer_due_at IS NOT NULL AND (c.answered_at IS NOT NULL OR c.answer_due_at < ?)), 0)"
         "   AS due,"
         " COALESCE(SUM(c.answer_due_at IS NOT NULL AND c.answered_at IS NOT NULL"
         "   AND c.answered_at <= c.answer_due_at), 0) AS on_time"

@@ -63,3 +63,15 @@ async def test_a_viewer_is_not_offered_to_build_surveys(client, login) -> None:
     await login(client, "viewer")
     page = await (await client.get("/staff")).text()
     assert "Resultaten av panelens enkäter" in page and "Bygg, skicka" not in page
+
+
+async def test_in_the_console_demo_the_links_in_sms_texts_can_be_followed(client, login, app) -> None:
+    from panel.keys import DB
+    from sms import outbox
+
+    async with app[DB].transaction() as tx:
+        await outbox.enqueue(tx, recipient="+46701234560", body="Svara: https://example.se/s/tok0",
+                             purpose="invitation")
+    await login(client, "analyst")
+    page = await (await client.get("/staff/outbox")).text()
+    assert '<a href="https://example.se/s/tok0">https://example.se/s/tok0</a>' in page
