@@ -10,6 +10,8 @@ from typing import Any
 
 from aiohttp import ClientResponse
 from aiohttp.test_utils import TestClient
+from babel.messages.extract import extract
+from babel.messages.pofile import read_po
 
 from panel.app import open_database
 from panel.db import Database
@@ -43,3 +45,24 @@ async def migrated_database(folder: Path, name: str = "test.db") -> AsyncIterato
         yield db
     finally:
         await db.close()
+
+
+def translated_texts(locale_folder: Path) -> set[str]:
+    """The Swedish texts that the folder's English catalogues (`en*.po`) translate."""
+    found: set[str] = set()
+    for po in sorted(locale_folder.glob("en*.po")):
+        with po.open("rb") as fh:
+            found |= {message.id if isinstance(message.id, str) else message.id[0]
+                      for message in read_po(fh, locale="en") if message.id and message.string}
+    return found
+
+
+def texts_in(sources: list[Path]) -> set[str]:
+    """The Swedish texts that Python modules and Jinja templates pass to `_` or `ngettext`."""
+    found: set[str] = set()
+    for path in sources:
+        method = "python" if path.suffix == ".py" else "jinja2"
+        with path.open("rb") as fh:
+            for _line, message, _comments, _context in extract(method, fh, keywords={"_": None, "ngettext": (1, 2)}):
+                found.add(message if isinstance(message, str) else message[0])
+    return found

@@ -14,8 +14,6 @@ from typing import Any
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
-from babel.messages.extract import extract
-from babel.messages.pofile import read_po
 
 from feedback import category_store
 from feedback.category_forms import check_category
@@ -23,7 +21,7 @@ from panel.auth import User
 from panel.db import Database, Row
 from panel.keys import DB
 from tests.feedback.handling_support import case_row, new_case
-from tests.helpers import post_form
+from tests.helpers import post_form, texts_in, translated_texts
 
 Login = Callable[[TestClient, str], Awaitable[User]]
 SEEDED = 9  # the categories of migration 0003
@@ -418,19 +416,10 @@ async def test_a_post_without_the_csrf_token_is_refused(client: TestClient, app:
 
 def test_every_text_of_the_pages_has_an_english_translation() -> None:
     root = Path(__file__).parents[2] / "feedback"
-    translated: set[str] = set()
-    for po in sorted((root / "locale").glob("en*.po")):
-        with po.open("rb") as fh:
-            translated |= {message.id if isinstance(message.id, str) else message.id[0]
-                           for message in read_po(fh, locale="en") if message.id and message.string}
+    translated = translated_texts(root / "locale")
     templates = ["categories", "category", "category_phrases", "category_phrase", "_phrase_fields"]
     sources = [root / "category_routes.py", root / "category_forms.py",
                *(root / "templates" / "feedback" / f"{name}.html" for name in templates)]
-    texts = set()
-    for path in sources:
-        method = "python" if path.suffix == ".py" else "jinja2"
-        with path.open("rb") as fh:
-            for _line, message, _comments, _context in extract(method, fh, keywords={"_": None, "ngettext": (1, 2)}):
-                texts.add(message if isinstance(message, str) else message[0])
+    texts = texts_in(sources)
     assert len(texts) > 50
     assert texts - translated == set()
